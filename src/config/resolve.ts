@@ -1,0 +1,313 @@
+import type { ScenarioFn, ScenarioDefinition, Stage, TestDefinition, ThresholdInput, ProfileDefinition } from './definition.ts';
+import { BUILTIN_PROFILES, PROFILE_ALIASES } from './profiles.ts';
+import { EXECUTORS, isExecutorName } from '../engine/executors/index.ts';
+import { Fields } from '../engine/executors/fields.ts';
+import type { HttpPlan, RunPlan, ScenarioPlan, ThresholdPlan } from '../engine/plan.ts';
+import { peakTarget } from '../engine/stages.ts';
+import { parseExpression, parseKey, ThresholdSyntaxError } from '../metrics/thresholds/parse.ts';
+import { DEFAULT_TREND_STATS, percentileOf } from '../metrics/values.ts';
+import { parseDuration } from '../util/duration.ts';
+import { DEFAULT_USER_AGENT } from '../protocols/http/client.ts';
+import { resolveLlmPlan } from '../protocols/llm/options.ts';
+import { resolveA2aPlan } from '../protocols/a2a/options.ts';
+
+/** What the command line can change. */
+export interface CliOverrides {
+  vus?: number;
+  duration?: string;
+  iterations?: number;
+  stages?: readonly Stage[];
+  env?: Readonly<Record<string, string>>;
+  tags?: Readonly<Record<string, string>>;
+  profile?: string;
+  /** Ignore `profile` for a test whose load is fixed (`fixedLoad`), instead of refusing it: `run --suite all --profile X`. */
+  profileWhereItApplies?: boolean;
+  timeScale?: number;
+  noThresholds?: boolean;
+  segment?: { index: number; count: number };
+  baseUrl?: string;
+}
+
+export interface Resolved {
+  readonly plan: RunPlan;
+  readonly errors: readonly string[];
+}
+
+const IMPLICIT = 'default';
+
+/** The definition's scenarios after CLI shortcuts, before profiles and validation. */
+function scenariosOf(def: TestDefinition, cli: CliOverrides, errors: string[]): Record<string, ScenarioDefinition> {
+  const shortcut = cli.vus !== undefined || cli.duration !== undefined || cli.iterations !== undefined || (cli.stages?.length ?? 0) > 0;
+  if (!shortcut && def.scenarios !== undefined && Object.keys(def.scenarios).length > 0) return { ...def.scenarios };
+  const exec = firstExec(def);
+  if (exec === undefined) {
+    errors.push('the test has no scenarios and no `exec` function: export defineTest({ exec: async (ctx) => { … } }) or define `scenarios`');
+    return {};
+  }
+  const vus = cli.vus ?? def.vus;
+  const duration = cli.duration ?? (shortcut && cli.iterations !== undefined ? undefined : def.duration);
+  const iterations = cli.iterations ?? (shortcut && cli.duration !== undefined ? undefined : def.iterations);
+  const stages = cli.stages !== undefined && cli.stages.length > 0 ? cli.stages : shortcut ? undefined : def.stages;
+  const base = { exec: exec.exec, tasks: exec.tasks, waitTime: exec.waitTime } as Pick<ScenarioDefinition, 'exec' | 'tasks' | 'waitTime'>;
+  let s: ScenarioDefinition;
+  if (stages !== undefined && stages.length > 0) s = { ...base, executor: 'ramping-vus', startVUs: vus ?? 1, stages };
+  else if (iterations !== undefined)
+    s = { ...base, executor: 'shared-iterations', vus: vus ?? 1, iterations, ...(duration !== undefined ? { maxDuration: duration } : {}) };
+  else if (duration !== undefined) s = { ...base, executor: 'constant-vus', vus: vus ?? 1, duration };
+  else s = { ...base, executor: 'per-vu-iterations', vus: vus ?? 1, iterations: 1 };
+  return { [IMPLICIT]: s };
+}
+
+function firstExec(def: TestDefinition): Pick<ScenarioDefinition, 'exec' | 'tasks' | 'waitTime'> | undefined {
+  if (def.exec !== undefined) return { exec: def.exec };
+  const first = Object.values(def.scenarios ?? {})[0];
+  return first === undefined ? undefined : { exec: first.exec, tasks: first.tasks, waitTime: first.waitTime };
+}
+
+export function findProfile(def: TestDefinition, name: string): ProfileDefinition | undefined {
+  return def.profiles?.[name] ?? BUILTIN_PROFILES[name] ?? BUILTIN_PROFILES[PROFILE_ALIASES[name] ?? ''];
+}
+
+export function profileNames(def: TestDefinition): string[] {
+  return [...new Set([...Object.keys(def.profiles ?? {}), ...Object.keys(BUILTIN_PROFILES), ...Object.keys(PROFILE_ALIASES)])];
+}
+
+function scaleStages(stages: readonly Stage[], factor: number): Stage[] {
+  return stages.map((s) => ({ duration: s.duration, target: s.target === 0 ? 0 : Math.max(1, Math.round(s.target * factor)) }));
+}
+
+/** A scenario's share of the profile's start VUs: at least 1 when the profile starts with VUs (smoke: 1 VU each). */
+function scaleStartVUs(startVUs: number, share: number): number {
+  return startVUs >= 1 ? Math.max(1, Math.round(startVUs * share)) : 0;
+}
+
+/** Re-shape every scenario with a profile's stages (VU-based ones split the VUs by weight). */
+function applyProfile(scenarios: Record<string, ScenarioDefinition>, profile: ProfileDefinition): Record<string, ScenarioDefinition> {
+  const closed = Object.entries(scenarios).filter(([, s]) => isExecutorName(s.executor) && EXECUTORS[s.executor].model === 'closed');
+  const open = Object.entries(scenarios).filter(([, s]) => isExecutorName(s.executor) && EXECUTORS[s.executor].model === 'open');
+  const wClosed = closed.reduce((a, [, s]) => a + (s.weight ?? 1), 0);
+  const wOpen = open.reduce((a, [, s]) => a + (s.weight ?? 1), 0);
+  const out: Record<string, ScenarioDefinition> = { ...scenarios };
+  const profilePeak = peakTarget(0, profile.stages.map((s) => ({ durationMs: 0, target: s.target })));
+  for (const [name, s] of closed) {
+    const share = (s.weight ?? 1) / wClosed;
+    const { exec, tasks, waitTime, startTime, gracefulStop, env, tags, weight } = s;
+    out[name] = {
+      exec, tasks, waitTime, startTime, gracefulStop, env, tags, weight,
+      executor: 'ramping-vus',
+      startVUs: scaleStartVUs(profile.startVUs ?? 0, share),
+      stages: scaleStages(profile.stages, share),
+    };
+  }
+  for (const [name, s] of open) {
+    if (s.executor !== 'constant-arrival-rate' && s.executor !== 'ramping-arrival-rate') continue;
+    const share = (s.weight ?? 1) / wOpen;
+    const ownPeak = s.executor === 'constant-arrival-rate' ? s.rate : peakTarget(s.startRate ?? 0, s.stages.map((x) => ({ durationMs: 0, target: x.target })));
+    const stages =
+      profile.rateStages !== undefined
+        ? scaleStages(profile.rateStages, share)
+        : scaleStages(profile.stages, profilePeak > 0 ? ownPeak / profilePeak : 0);
+    const { exec, tasks, waitTime, startTime, gracefulStop, env, tags, weight, timeUnit, preAllocatedVUs, maxVUs } = s;
+    out[name] = { exec, tasks, waitTime, startTime, gracefulStop, env, tags, weight, timeUnit, preAllocatedVUs, maxVUs, executor: 'ramping-arrival-rate', startRate: 0, stages };
+  }
+  return out;
+}
+
+/** Thresholds as planned; delayAbortEval is a duration of the run, so --time-scale compresses it too. */
+function thresholdPlans(source: Readonly<Record<string, readonly ThresholdInput[]>>, timeScale: number, errors: string[]): ThresholdPlan[] {
+  const out: ThresholdPlan[] = [];
+  for (const [key, list] of Object.entries(source)) {
+    try {
+      parseKey(key);
+    } catch (e) {
+      errors.push((e as Error).message);
+      continue;
+    }
+    if (!Array.isArray(list)) {
+      errors.push(`thresholds["${key}"] must be a list, like ['p(95)<500']`);
+      continue;
+    }
+    for (const t of list) {
+      const expression = typeof t === 'string' ? t : t?.threshold;
+      if (typeof expression !== 'string') {
+        errors.push(`thresholds["${key}"]: each entry must be a string or { threshold, abortOnFail, delayAbortEval }`);
+        continue;
+      }
+      try {
+        parseExpression(expression);
+      } catch (e) {
+        if (e instanceof ThresholdSyntaxError) errors.push(`${e.message} (on ${key})`);
+        else throw e;
+        continue;
+      }
+      let delayAbortEvalMs = 0;
+      if (typeof t !== 'string' && t.delayAbortEval !== undefined) {
+        try {
+          delayAbortEvalMs = parseDuration(t.delayAbortEval, 'delayAbortEval') / timeScale;
+        } catch (e) {
+          errors.push(`threshold "${expression}" on ${key}: ${(e as Error).message}`);
+        }
+      }
+      out.push({ key, expression, abortOnFail: typeof t !== 'string' && t.abortOnFail === true, delayAbortEvalMs });
+    }
+  }
+  return out;
+}
+
+/** Why a base URL cannot prefix request paths, or null when it can. */
+function baseUrlProblem(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'expected an absolute http:// or https:// URL, like http://127.0.0.1:8088';
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `unsupported protocol "${u.protocol}": expected http:// or https://`;
+  if (u.search !== '' || u.hash !== '') return 'must not have a query or fragment (request paths are appended to it)';
+  return null;
+}
+
+function httpPlan(def: TestDefinition, cli: CliOverrides, errors: string[]): HttpPlan {
+  const h = def.http ?? {};
+  let timeoutMs = 60_000;
+  if (h.timeout !== undefined) {
+    try {
+      timeoutMs = parseDuration(h.timeout, 'http.timeout');
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+  }
+  const headers: Record<string, string> = { 'user-agent': h.userAgent ?? DEFAULT_USER_AGENT };
+  for (const [k, v] of Object.entries(h.headers ?? {})) headers[k.toLowerCase()] = v;
+  let baseUrl = cli.baseUrl ?? h.baseUrl ?? '';
+  if (baseUrl !== '') {
+    const problem = baseUrlProblem(baseUrl);
+    if (problem !== null) errors.push(`${cli.baseUrl !== undefined ? '--base-url' : 'http.baseUrl'} "${baseUrl}": ${problem}`);
+  }
+  if (baseUrl.endsWith('/')) baseUrl = baseUrl.slice(0, -1);
+  return {
+    baseUrl,
+    timeoutMs,
+    maxRedirects: h.maxRedirects ?? 10,
+    discardResponseBodies: h.discardResponseBodies ?? false,
+    insecureSkipTLSVerify: h.insecureSkipTLSVerify ?? false,
+    maxConnectionsPerHost: maxConnections(h.maxConnectionsPerHost, errors),
+    expectedStatuses: h.expectedStatuses ?? [{ min: 200, max: 399 }],
+    headers,
+    cookies: h.cookies ?? true,
+  };
+}
+
+/** http.maxConnectionsPerHost unless the script sets it: per origin and worker thread. */
+export const DEFAULT_MAX_CONNECTIONS_PER_HOST = 1000;
+
+function maxConnections(v: number | undefined, errors: string[]): number {
+  if (v === undefined) return DEFAULT_MAX_CONNECTIONS_PER_HOST;
+  if (!Number.isInteger(v) || v < 0) errors.push(`http.maxConnectionsPerHost must be a whole number >= 0 (0 = no limit), got ${String(v)}`);
+  return v;
+}
+
+const TREND_STATS = ['avg', 'min', 'med', 'max', 'count'];
+
+/**
+ * summaryTrendStats as k6 takes them: avg, min, med, max, count and p(N) with
+ * 0 <= N <= 100. Anything else is an error quoting the entry (p95 is how
+ * summary.json aliases p(95), not a statistic name, as in thresholds).
+ */
+function trendStats(stats: readonly string[] | undefined, errors: string[]): readonly string[] {
+  if (stats === undefined) return [...DEFAULT_TREND_STATS];
+  if (!Array.isArray(stats)) {
+    errors.push(`summaryTrendStats must be a list, like ['avg', 'p(95)']`);
+    return [...DEFAULT_TREND_STATS];
+  }
+  for (const s of stats) {
+    if (typeof s === 'string' && (TREND_STATS.includes(s) || percentileOf(s) !== undefined)) continue;
+    const hint = typeof s === 'string' && /^p\d+(\.\d+)?$/.test(s) ? ` (write "p(${s.slice(1)})")` : '';
+    errors.push(`summaryTrendStats: unknown statistic ${JSON.stringify(s)}${hint}; use ${TREND_STATS.join(', ')} or p(N) with 0 <= N <= 100`);
+  }
+  return stats;
+}
+
+/** Merge script options, profile and command line into a validated plan; every error is collected. */
+export function resolvePlan(def: TestDefinition, cli: CliOverrides, scriptName: string): Resolved {
+  const errors: string[] = [];
+  const timeScale = cli.timeScale ?? 1;
+  if (!(timeScale > 0)) errors.push(`--time-scale must be more than 0, got ${cli.timeScale}`);
+  let scenarios = scenariosOf(def, cli, errors);
+  let profile: ProfileDefinition | undefined;
+  const profileName = def.fixedLoad !== undefined && cli.profileWhereItApplies === true ? undefined : cli.profile;
+  if (cli.profile !== undefined && def.fixedLoad !== undefined && profileName !== undefined) {
+    errors.push(`--profile "${cli.profile}" does not apply to this test: ${def.fixedLoad}`);
+  } else if (profileName !== undefined) {
+    profile = findProfile(def, profileName);
+    if (profile === undefined) errors.push(`--profile "${profileName}": no such profile (known: ${profileNames(def).join(', ')})`);
+    else scenarios = applyProfile(scenarios, profile);
+  }
+  const plans: ScenarioPlan[] = [];
+  let vuIdOffset = 0;
+  for (const [name, raw] of Object.entries(scenarios)) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) errors.push(`scenario name "${name}": use letters, digits, "_", "-" and "."`);
+    if (!isExecutorName(raw.executor)) {
+      errors.push(`scenarios.${name}.executor: unknown executor "${String(raw.executor)}" (known: ${Object.keys(EXECUTORS).join(', ')})`);
+      continue;
+    }
+    const ex = EXECUTORS[raw.executor];
+    const f = new Fields(name, raw as unknown as Record<string, unknown>, errors, timeScale > 0 ? timeScale : 1);
+    const base = f.base(raw, vuIdOffset);
+    const plan = ex.normalize(raw, f, base);
+    vuIdOffset += ex.parallelism(plan);
+    // ctx.env: the script's env, then the scenario's, then -e / --env (the command line wins, as in k6)
+    plans.push({ ...plan, env: { ...(def.env ?? {}), ...plan.env, ...(cli.env ?? {}) } });
+  }
+  const thresholdSource: Record<string, readonly ThresholdInput[]> = { ...(profile?.thresholds ?? {}), ...(def.thresholds ?? {}) };
+  const thresholds = cli.noThresholds === true ? [] : thresholdPlans(thresholdSource, timeScale > 0 ? timeScale : 1, errors);
+  const seg = cli.segment ?? { index: 0, count: 1 };
+  if (!(Number.isInteger(seg.count) && seg.count >= 1 && Number.isInteger(seg.index) && seg.index >= 0 && seg.index < seg.count))
+    errors.push(`--segment must be i/n with 1 <= i <= n`);
+  const plan: RunPlan = {
+    name: def.name ?? scriptName,
+    scenarios: plans,
+    thresholds,
+    env: { ...(def.env ?? {}), ...(cli.env ?? {}) },
+    tags: { ...(def.tags ?? {}), ...(cli.tags ?? {}) },
+    http: httpPlan(def, cli, errors),
+    llm: resolveLlmPlan(def.llm, errors),
+    a2a: resolveA2aPlan(def.a2a, errors),
+    summaryTrendStats: trendStats(def.summaryTrendStats, errors),
+    profile: profileName ?? null,
+    timeScale,
+    segment: seg,
+  };
+  return { plan, errors };
+}
+
+/** One weighted task of a scenario (Locust's @task(weight)). */
+export interface ScenarioTask {
+  readonly name: string;
+  readonly fn: ScenarioFn;
+  readonly weight: number;
+}
+
+/** What a planned scenario runs each iteration: one function, or a task picked by weight. */
+export type ScenarioWork = { readonly exec: ScenarioFn; readonly tasks: null } | { readonly exec: null; readonly tasks: readonly ScenarioTask[] };
+
+export function scenarioWork(def: TestDefinition, plan: ScenarioPlan): ScenarioWork {
+  const raw: Pick<ScenarioDefinition, 'exec' | 'tasks'> | undefined = plan.name === IMPLICIT && def.scenarios?.[IMPLICIT] === undefined ? firstExec(def) : def.scenarios?.[plan.name];
+  if (raw === undefined) throw new Error(`scenario "${plan.name}" has no function`);
+  if (raw.tasks !== undefined) {
+    const tasks = Object.entries(raw.tasks).map(([name, t]) => ({ name, fn: typeof t === 'function' ? t : t.fn, weight: typeof t === 'function' ? 1 : (t.weight ?? 1) }));
+    return { exec: null, tasks };
+  }
+  if (raw.exec === undefined) throw new Error(`scenario "${plan.name}" has no exec function`);
+  return { exec: raw.exec, tasks: null };
+}
+
+/** Pick a task by weight; `r` is uniform in [0, 1). */
+export function pickTask(tasks: readonly ScenarioTask[], total: number, r: number): ScenarioTask {
+  let left = r * total;
+  for (const t of tasks) {
+    left -= t.weight;
+    if (left < 0) return t;
+  }
+  return tasks[tasks.length - 1] as ScenarioTask;
+}

@@ -1,0 +1,495 @@
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { resolvePlan, type CliOverrides } from '../config/resolve.ts';
+import { builtin, registry } from '../metrics/builtin.ts';
+import { RunMetrics } from '../metrics/run-metrics.ts';
+import { TagSet } from '../metrics/tags.ts';
+import { ThresholdEvaluator, validateThresholds, type ThresholdResult, type ThresholdSpec } from '../metrics/thresholds/evaluate.ts';
+import { parseExpression, parseKey } from '../metrics/thresholds/parse.ts';
+import { intervalPoint, type TimePoint } from '../metrics/timeseries.ts';
+import { JsonLinesOutput, pointLine } from '../outputs/json-lines.ts';
+import type { MetricHandle, MetricInfo } from '../metrics/metric.ts';
+import { Redactor } from './redaction.ts';
+import { CsvOutput } from '../outputs/csv.ts';
+import { EXIT_CODES, type IterationError, type RunOutcome, type RunStatus } from '../types/run-outcome.ts';
+import { VERSION } from '../version.ts';
+import { executorOf } from './executors/index.ts';
+import type { FromWorker, ToWorker, WorkerInit } from './messages.ts';
+import type { RunPlan } from './plan.ts';
+import { bundleScript, importScript, ScriptError, type BundledScript } from './script-loader.ts';
+import '../protocols/attach.ts';
+
+/** Options that fail validation: exit code 104, every error listed. */
+export class ConfigError extends Error {
+  constructor(readonly errors: readonly string[]) {
+    super(`invalid configuration:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ProgressState {
+  readonly elapsedMs: number;
+  readonly totalMs: number;
+  readonly vus: number;
+  readonly vusMax: number;
+  readonly iterations: number;
+  readonly iterationsPerSec: number;
+  readonly requestsPerSec: number;
+  readonly p95Ms: number | null;
+  readonly errorRate: number | null;
+  readonly stopping: boolean;
+}
+
+export interface RunOptions {
+  readonly script: string;
+  readonly cli?: CliOverrides;
+  /** Worker threads (default: one per core, at most the scenarios' parallelism). */
+  readonly workers?: number;
+  /** `--out json=FILE` */
+  readonly jsonOut?: string;
+  /** `--out csv=FILE` (k6's CSV columns) */
+  readonly csvOut?: string;
+  readonly suite?: string | null;
+  readonly environment?: string | null;
+  readonly target?: string | null;
+  /** Called once a second while the test runs. */
+  readonly onProgress?: (p: ProgressState) => void;
+  /** Called with lines worth showing (first occurrence of an iteration error, setup errors). */
+  readonly onLog?: (line: string) => void;
+  /** Called once the plan is known, before the test starts. */
+  readonly onPlan?: (plan: RunPlan, workers: number) => void;
+  /**
+   * Secret values (tokens from --env) replaced by *** in everything the run emits: raw samples
+   * (--out json/csv), tags of every series, iteration errors, stop reasons and log lines.
+   */
+  readonly secrets?: readonly string[];
+}
+
+interface WorkerSlot {
+  readonly worker: Worker;
+  vus: number;
+  /** Most active VUs this worker has reported (the final vus sample of a run shorter than a tick). */
+  vusSeen: number;
+  vusMax: number;
+  iterations: number;
+  /** Reported its VUs since the test started (until then its 0 would be a wrong vus sample). */
+  reported: boolean;
+  done: boolean;
+  exited: boolean;
+}
+
+function gitCommit(): string | null {
+  try {
+    const r = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return r.status === 0 ? r.stdout.trim() || null : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Planned length of the run without graceful stops (what the progress bar counts down). */
+export function planDurationMs(plan: RunPlan): number {
+  return plan.scenarios.reduce((m, s) => Math.max(m, executorOf(s).maxDurationMs(s) - s.gracefulStopMs), 0);
+}
+
+/**
+ * One test run: loads the script, splits the plan over worker threads,
+ * merges their metric snapshots, evaluates thresholds while it runs, and
+ * returns everything measured — also when stopped or aborted.
+ */
+export class TestRun {
+  readonly metrics = new RunMetrics();
+  #interval = new RunMetrics();
+  #timeseries: TimePoint[] = [];
+  #slots: WorkerSlot[] = [];
+  /** Worker 0, started while the script is being bundled: it loads its modules meanwhile, then waits for its init. */
+  #early: Worker | null = null;
+  #status: RunStatus = 'passed';
+  #stopReason: string | null = null;
+  #stopping = false;
+  #hard = false;
+  #startedAt = 0;
+  /** Iteration errors by message: where first seen, and the count each worker reported. */
+  #errors = new Map<string, { first: IterationError; byWorker: Map<WorkerSlot, number> }>();
+  #evaluator: ThresholdEvaluator | null = null;
+  #thresholdResults: ThresholdResult[] = [];
+  #json: JsonLinesOutput | null = null;
+  #csv: CsvOutput | null = null;
+  #allDone: (() => void) | null = null;
+  #plan: RunPlan | null = null;
+  #started = false;
+  readonly #redactor: Redactor;
+  /** Worker warnings already shown (each once, whatever the number of workers). */
+  readonly #warned = new Set<string>();
+
+  constructor(readonly options: RunOptions) {
+    this.#redactor = new Redactor(options.secrets ?? []);
+  }
+
+  #log(line: string): void {
+    this.options.onLog?.(this.#redactor.text(line));
+  }
+
+  get plan(): RunPlan | null {
+    return this.#plan;
+  }
+
+  /** The per-second time series so far (the live dashboard reads it on each progress tick). */
+  get timeseries(): readonly TimePoint[] {
+    return this.#timeseries;
+  }
+
+  /** Stop gracefully (Ctrl-C): no new iterations; running ones get their gracefulStop. */
+  stop(reason = 'stopped by signal'): void {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    if (this.#status === 'passed' || this.#status === 'thresholds-failed') this.#status = 'interrupted';
+    this.#stopReason ??= this.#redactor.text(reason);
+    this.#broadcast({ type: 'stop' });
+  }
+
+  /** Stop now (second Ctrl-C, abort): interrupt every VU; the summary is still written. */
+  hardStop(reason?: string): void {
+    this.#stopping = true;
+    this.#hard = true;
+    if (reason !== undefined) this.#stopReason ??= this.#redactor.text(reason);
+    this.#broadcast({ type: 'hard-stop' });
+    // workers stuck in synchronous code are terminated; what they flushed is kept
+    setTimeout(() => {
+      for (const s of this.#slots) if (!s.done) void s.worker.terminate();
+    }, 3000).unref();
+  }
+
+  #broadcast(m: ToWorker): void {
+    for (const s of this.#slots) if (!s.exited) s.worker.postMessage(m);
+  }
+
+  async start(): Promise<RunOutcome> {
+    const opts = this.options;
+    // from the build only (see #run): a worker from src/ could not load its TypeScript modules
+    if (!import.meta.url.endsWith('.ts')) {
+      const early = new Worker(new URL('./worker.js', import.meta.url), { workerData: null });
+      // a worker that fails before it is used is replaced by a fresh one in #run, which reports the failure
+      early.once('error', () => {
+        if (this.#early === early) this.#early = null;
+      });
+      this.#early = early;
+    }
+    try {
+      const script = await bundleScript(opts.script);
+      try {
+        return await this.#run(script);
+      } finally {
+        script.dispose();
+      }
+    } finally {
+      // not used (bundling or the configuration failed)
+      if (this.#early !== null) void this.#early.terminate();
+      this.#early = null;
+    }
+  }
+
+  async #run(script: BundledScript): Promise<RunOutcome> {
+    const opts = this.options;
+    const def = await importScript(script);
+    const { plan, errors } = resolvePlan(def, opts.cli ?? {}, basename(script.sourcePath).replace(/\.[cm]?[jt]s$/, ''));
+    const specs: ThresholdSpec[] = [];
+    for (const t of plan.thresholds) {
+      specs.push({ key: parseKey(t.key), expr: parseExpression(t.expression), abortOnFail: t.abortOnFail, delayAbortEvalMs: t.delayAbortEvalMs });
+    }
+    const typeOf = (name: string) => registry.get(name)?.type;
+    const allErrors = [...errors, ...validateThresholds(specs, typeOf)];
+    if (allErrors.length > 0) throw new ConfigError(allErrors);
+    this.#plan = plan;
+    this.#evaluator = new ThresholdEvaluator(specs, typeOf);
+    for (const s of specs) {
+      const h = registry.get(s.key.metric);
+      if (h !== undefined) this.metrics.declare(h);
+    }
+
+    const maxParallel = plan.scenarios.reduce((m, s) => Math.max(m, executorOf(s).parallelism(s)), 1);
+    const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), maxParallel));
+    opts.onPlan?.(plan, workers);
+    if (opts.jsonOut !== undefined) this.#json = new JsonLinesOutput(opts.jsonOut);
+    if (opts.csvOut !== undefined) this.#csv = new CsvOutput(opts.csvOut);
+
+    // Node 20 cannot load TypeScript in worker threads: run from the build (dist/), as the CLI does
+    if (import.meta.url.endsWith('.ts')) throw new Error('TestRun must be imported from the build (dist/), not from src/: run `npm run build`');
+    const workerUrl = new URL('./worker.js', import.meta.url);
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < workers; i++) {
+      const init: WorkerInit = { bundlePath: script.bundlePath, sourcePath: script.sourcePath, plan, workerIndex: i, workerCount: workers, rawSamples: this.#json !== null || this.#csv !== null };
+      let worker: Worker;
+      if (i === 0 && this.#early !== null) {
+        worker = this.#early;
+        this.#early = null;
+        worker.postMessage({ type: 'init', init });
+      } else {
+        worker = new Worker(workerUrl, { workerData: init });
+      }
+      const slot: WorkerSlot = { worker, vus: 0, vusSeen: 0, vusMax: 0, iterations: 0, reported: false, done: false, exited: false };
+      this.#slots.push(slot);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          const onMsg = (m: FromWorker): void => {
+            if (m.type === 'ready') {
+              worker.off('message', onMsg);
+              resolve();
+            } else if (m.type === 'fatal') {
+              worker.off('message', onMsg);
+              reject(new ScriptError(m.message.replace(/^[^:]*ScriptError: /, ''), m.location));
+            }
+          };
+          worker.on('message', onMsg);
+          worker.once('error', reject);
+        }),
+      );
+      worker.on('message', (m: FromWorker) => this.#onMessage(slot, m));
+      worker.on('error', (e) => {
+        this.#log(`worker ${i} crashed: ${e.message}`);
+        this.#markDone(slot);
+      });
+      worker.on('exit', () => {
+        slot.exited = true;
+        this.#markDone(slot);
+      });
+    }
+    try {
+      await Promise.all(ready);
+    } catch (e) {
+      await this.#terminateAll();
+      throw e;
+    }
+
+    // setup on worker 0
+    const first = this.#slots[0] as WorkerSlot;
+    const setup = await this.#request<Extract<FromWorker, { type: 'setup-done' }>>(first, { type: 'setup' }, 'setup-done');
+    if (setup.error !== null) {
+      await this.#terminateAll();
+      throw new ScriptError(`setup() failed: ${setup.error.message}`, setup.error.location);
+    }
+
+    const totalMs = planDurationMs(plan);
+    this.#startedAt = Date.now() + 50;
+    const allDone = new Promise<void>((r) => (this.#allDone = r));
+    this.#started = true;
+    this.#broadcast({ type: 'start', startAtEpochMs: this.#startedAt, data: setup.data });
+    let tick = 0;
+    const ticker = setInterval(() => {
+      tick++;
+      this.#onTick(totalMs, tick % 2 === 0);
+    }, 1000);
+    await allDone;
+    clearInterval(ticker);
+    const endedAtRun = Date.now();
+
+    if (!this.#hard && !first.exited) {
+      const td = await Promise.race([
+        this.#request<Extract<FromWorker, { type: 'teardown-done' }>>(first, { type: 'teardown', data: setup.data }, 'teardown-done'),
+        new Promise<null>((r) => setTimeout(() => r(null), 60_000).unref()),
+      ]);
+      if (td === null) this.#log('teardown() did not finish within 60s');
+      else if (td.error !== null) this.#log(`teardown() failed: ${td.error.message}${td.error.location === '' ? '' : ` at ${td.error.location}`}`);
+    }
+    this.#broadcast({ type: 'exit' });
+    await Promise.race([Promise.all(this.#slots.map((s) => (s.exited ? undefined : new Promise((r) => s.worker.once('exit', r))))), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await this.#terminateAll();
+
+    const durationMs = Math.max(0, endedAtRun - this.#startedAt);
+    this.#closeInterval(durationMs, true);
+    this.#thresholdResults = this.#evaluator.evaluate(this.metrics, durationMs / 1000);
+    if (this.#status === 'passed' && this.#thresholdResults.some((r) => !r.ok)) this.#status = 'thresholds-failed';
+    await this.#json?.close();
+    await this.#csv?.close().catch((e: Error) => this.#log(e.message));
+
+    const exitCode = this.#status === 'interrupted' ? EXIT_CODES.interrupted : EXIT_CODES[this.#status];
+    return {
+      meta: {
+        tool: 'agentload',
+        version: VERSION,
+        name: plan.name,
+        script: opts.script,
+        suite: opts.suite ?? null,
+        profile: plan.profile,
+        environment: opts.environment ?? null,
+        target: opts.target ?? (plan.http.baseUrl === '' ? null : plan.http.baseUrl),
+        startedAt: new Date(this.#startedAt).toISOString(),
+        endedAt: new Date(endedAtRun).toISOString(),
+        durationMs,
+        gitCommit: gitCommit(),
+        timeScale: plan.timeScale,
+        workers,
+        segment: `${plan.segment.index + 1}/${plan.segment.count}`,
+        scenarios: plan.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: executorOf(s).describe(s) })),
+        status: this.#status,
+        exitCode,
+        stopReason: this.#stopReason,
+        envKeys: Object.keys(opts.cli?.env ?? {}),
+      },
+      metrics: this.metrics,
+      thresholds: this.#thresholdResults,
+      errors: [...this.#errors.values()].map((e) => ({ ...e.first, count: [...e.byWorker.values()].reduce((a, b) => a + b, 0) })),
+      timeseries: this.#timeseries,
+      summaryTrendStats: plan.summaryTrendStats,
+    };
+  }
+
+  #request<T extends FromWorker>(slot: WorkerSlot, msg: ToWorker, reply: T['type']): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onMsg = (m: FromWorker): void => {
+        if (m.type === reply) {
+          slot.worker.off('message', onMsg);
+          slot.worker.off('exit', onExit);
+          resolve(m as T);
+        }
+      };
+      const onExit = (): void => reject(new Error(`worker exited before answering ${msg.type}`));
+      slot.worker.on('message', onMsg);
+      slot.worker.once('exit', onExit);
+      slot.worker.postMessage(msg);
+    });
+  }
+
+  #onMessage(slot: WorkerSlot, m: FromWorker): void {
+    switch (m.type) {
+      case 'metrics': {
+        // every sample and tag reaches outputs from here: secrets are replaced once, for all of them
+        const series = this.#redactor.series(m.series);
+        if (this.#json !== null) for (const s of series) this.#declareJson(s.metric);
+        this.metrics.ingest(series);
+        this.#interval.ingest(series);
+        if (m.samples !== null) this.#writeSamples(this.#redactor.text(m.samples));
+        slot.vus = m.vus;
+        slot.vusMax = m.vusMax;
+        slot.iterations = m.iterationsDone;
+        if (this.#started) {
+          slot.reported = true;
+          if (m.vus > slot.vusSeen) slot.vusSeen = m.vus;
+        }
+        break;
+      }
+      case 'warning':
+        if (!this.#warned.has(m.message)) {
+          this.#warned.add(m.message);
+          this.#log(m.message);
+        }
+        break;
+      case 'iteration-error':
+        this.#noteError(slot, m.error, 1);
+        break;
+      case 'abort':
+        if (this.#status !== 'aborted-by-threshold') this.#status = 'aborted-by-script';
+        this.#stopReason ??= this.#redactor.text(`test aborted by the script: ${m.reason}`);
+        this.hardStop();
+        break;
+      case 'done':
+        for (const e of m.errors) this.#noteError(slot, e, e.count);
+        this.#markDone(slot);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Raw samples (k6 JSON lines, already redacted) to --out json and --out csv. */
+  #writeSamples(lines: string): void {
+    this.#json?.write(lines);
+    this.#csv?.writeJsonLines(lines);
+  }
+
+  #declareJson(info: MetricInfo): void {
+    this.#json?.declare(info, this.#plan?.thresholds.filter((t) => parseKey(t.key).metric === info.name).map((t) => t.expression) ?? []);
+  }
+
+  #noteError(slot: WorkerSlot, raw: IterationError, count: number): void {
+    const e = { ...raw, message: this.#redactor.text(raw.message) };
+    let entry = this.#errors.get(e.message);
+    if (entry === undefined) {
+      entry = { first: e, byWorker: new Map() };
+      this.#errors.set(e.message, entry);
+      this.#log(`iteration error in scenario "${e.scenario}": ${e.message}${e.location === '' ? '' : ` at ${e.location}`} (logged once; counted in iteration_errors)`);
+    }
+    entry.byWorker.set(slot, Math.max(entry.byWorker.get(slot) ?? 0, count));
+  }
+
+  #markDone(slot: WorkerSlot): void {
+    slot.done = true;
+    if (this.#slots.every((s) => s.done)) this.#allDone?.();
+  }
+
+  async #terminateAll(): Promise<void> {
+    await Promise.all(this.#slots.map((s) => (s.exited ? undefined : s.worker.terminate())));
+  }
+
+  /**
+   * Close the current second: VU gauges (sampled while running, as k6 does, also to --out json/csv), then
+   * the time-series point. A second in which some worker has not reported since the start gets no VU
+   * sample (its 0 would be wrong). The end of the run (`final`) samples vus only when no tick did (a run
+   * shorter than a second), with the most VUs the workers reported, and vus_max always (its maximum).
+   */
+  #closeInterval(elapsedMs: number, final = false): void {
+    const now = Date.now();
+    let vus = 0;
+    let vusMax = 0;
+    for (const s of this.#slots) {
+      vus += final ? s.vusSeen : s.vus;
+      // each worker reports the most VUs it held at once: the last report is the run's maximum
+      vusMax += s.vusMax;
+    }
+    const reported = this.#slots.every((s) => s.reported);
+    if (final ? (this.metrics.get('vus')?.total.count ?? 0) === 0 : reported) this.#recordGauge(builtin.vus, vus, now);
+    if (final || reported) this.#recordGauge(builtin.vus_max, vusMax, now);
+    this.#timeseries.push(intervalPoint(this.#interval, now, elapsedMs / 1000));
+    this.#interval = new RunMetrics();
+  }
+
+  #recordGauge(h: MetricHandle, value: number, time: number): void {
+    this.metrics.record(h, TagSet.EMPTY, value, time);
+    this.#interval.record(h, TagSet.EMPTY, value, time);
+    if (this.#json !== null || this.#csv !== null) {
+      this.#declareJson(h);
+      this.#writeSamples(pointLine(h.name, TagSet.EMPTY, value, time));
+    }
+  }
+
+  #onTick(totalMs: number, evaluate: boolean): void {
+    const elapsedMs = Math.max(0, Date.now() - this.#startedAt);
+    const interval = this.#interval;
+    this.#closeInterval(elapsedMs);
+    if (evaluate && this.#evaluator !== null && this.#evaluator.specs.length > 0) {
+      this.#thresholdResults = this.#evaluator.evaluate(this.metrics, elapsedMs / 1000);
+      const abort = this.#evaluator.shouldAbort(this.#thresholdResults, elapsedMs);
+      if (abort !== undefined && !this.#hard) {
+        this.#status = 'aborted-by-threshold';
+        this.#stopReason = `threshold "${abort.expression}" on ${abort.key} crossed (abortOnFail)`;
+        this.hardStop();
+      }
+    }
+    if (this.options.onProgress !== undefined) {
+      const dur = this.metrics.get('http_req_duration')?.total;
+      const failed = this.metrics.get('http_req_failed')?.total;
+      let vus = 0;
+      let vusMax = 0;
+      let iterations = 0;
+      for (const s of this.#slots) {
+        vus += s.vus;
+        vusMax += s.vusMax;
+        iterations += s.iterations;
+      }
+      this.options.onProgress({
+        elapsedMs,
+        totalMs,
+        vus,
+        vusMax,
+        iterations,
+        iterationsPerSec: interval.get('iterations')?.total.sum ?? 0,
+        requestsPerSec: interval.get('http_reqs')?.total.sum ?? 0,
+        p95Ms: dur === undefined || dur.count === 0 ? null : dur.quantile(0.95),
+        errorRate: failed === undefined || failed.count === 0 ? null : failed.nonZero / failed.count,
+        stopping: this.#stopping,
+      });
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import type { Socket } from 'node:net';
+import { Agent, buildConnector } from 'undici';
+
+/** Time spent opening one connection, waiting to be attributed to the request that gets it. */
+export interface ConnectTiming {
+  connecting: number;
+  tls: number;
+  total: number;
+}
+
+export interface HttpAgentOptions {
+  insecureSkipTLSVerify?: boolean;
+  connectTimeoutMs?: number;
+  /** Connections per origin in this worker; 0 or absent = no limit (the plan passes http.maxConnectionsPerHost, 1000 by default). */
+  maxConnectionsPerHost?: number;
+}
+
+/**
+ * One undici Agent per worker thread, connections shared by its VUs, at most
+ * `maxConnectionsPerHost` per origin (http.maxConnectionsPerHost, 1000 by default: a burst of 50,000 VUs
+ * would otherwise open a socket per request and exhaust the process's open
+ * files; requests past the cap wait for a connection, and that wait shows in
+ * http_req_blocked). The connector records
+ * TCP and TLS set-up times; each request that waited while a connection was
+ * opened takes one of them (http_req_connecting / _tls_handshaking).
+ */
+export class HttpAgent {
+  readonly dispatcher: Agent;
+  readonly #pending: ConnectTiming[] = [];
+
+  constructor(options: HttpAgentOptions = {}) {
+    const base = buildConnector({
+      rejectUnauthorized: options.insecureSkipTLSVerify !== true,
+      timeout: options.connectTimeoutMs ?? 10_000,
+    });
+    const pending = this.#pending;
+    const connect: buildConnector.connector = (opts, callback) => {
+      const t0 = performance.now();
+      let tcpAt = 0;
+      const socket = base(opts, (err, sock) => {
+        if (err === null) {
+          const t1 = performance.now();
+          const tcp = tcpAt === 0 ? t1 - t0 : tcpAt - t0;
+          const tls = opts.protocol === 'https:' ? t1 - t0 - tcp : 0;
+          pending.push({ connecting: tcp, tls, total: t1 - t0 });
+          if (pending.length > 1024) pending.shift();
+          callback(null, sock as Socket);
+        } else {
+          callback(err, null);
+        }
+      });
+      if (opts.protocol === 'https:') (socket as unknown as Socket).once('connect', () => (tcpAt = performance.now()));
+      return socket;
+    };
+    const max = options.maxConnectionsPerHost ?? 0;
+    this.dispatcher = new Agent({ connect, pipelining: 1, keepAliveTimeout: 30_000, ...(max > 0 ? { connections: max } : {}) });
+  }
+
+  /** Take the set-up time of a connection opened while a request waited `waited` ms. */
+  takeConnectTiming(waited: number): ConnectTiming | undefined {
+    const first = this.#pending[0];
+    if (first === undefined || first.total > waited + 1) return undefined;
+    this.#pending.shift();
+    return first;
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

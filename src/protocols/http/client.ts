@@ -1,0 +1,444 @@
+import { performance } from 'node:perf_hooks';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createRequire } from 'node:module';
+import type * as ToughCookie from 'tough-cookie';
+import { builtin } from '../../metrics/builtin.ts';
+import type { TagSet } from '../../metrics/tags.ts';
+import { parseDuration, type DurationInput } from '../../util/duration.ts';
+import type { Abortable, VuScope } from '../vu-scope.ts';
+import type { HttpAgent } from './agent.ts';
+import { errorCodeOf, type ErrorCode } from './error-codes.ts';
+import { HttpResponse, type HttpTimings } from './response.ts';
+import { urlTags } from './url-tags.ts';
+
+export type StatusSpec = number | { min: number; max: number };
+
+/** Per-request parameters (k6's `params`). */
+export interface HttpParams {
+  headers?: Readonly<Record<string, string>>;
+  /** Extra tags for this request's metrics. */
+  tags?: Readonly<Record<string, string>>;
+  /** The `name` tag: groups URLs with ids into one series (defaults to the URL). */
+  name?: string;
+  /** Request timeout (default 60s): no headers, or a body that stalls, past it fails with an error_code. */
+  timeout?: DurationInput;
+  /**
+   * Redirects to follow for this request; the response after the last one is returned as it is (0 returns the
+   * first 3xx). Without it the test-wide http.maxRedirects (default 10) applies, and a redirect past that limit
+   * is a failed request with error_code TOO_MANY_REDIRECTS.
+   */
+  redirects?: number;
+  /** 'text' (default) keeps the body, 'none' discards it. */
+  responseType?: 'text' | 'none';
+  /** Statuses that do not count as failed (default 200–399). */
+  expectedStatuses?: readonly StatusSpec[];
+  /** Query parameters appended to the URL. */
+  query?: Readonly<Record<string, string | number | boolean>>;
+  /** Extra cookies for this request. */
+  cookies?: Readonly<Record<string, string>>;
+}
+
+/** A body: text, bytes, a URLSearchParams (form) or any other value (sent as JSON). */
+export type HttpBody = string | Uint8Array | URLSearchParams | Record<string, unknown> | unknown[] | null | undefined;
+
+export interface HttpBatchRequest {
+  method: string;
+  url: string;
+  body?: HttpBody;
+  params?: HttpParams;
+}
+
+/** Test-wide HTTP settings. */
+export interface HttpDefaults {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly maxRedirects: number;
+  readonly discardResponseBodies: boolean;
+  /** Lookup table: expected[status] === 1 when the status is expected. */
+  readonly expected: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly cookies: boolean;
+}
+
+export function expectedTable(specs: readonly StatusSpec[] | undefined): Uint8Array {
+  const t = new Uint8Array(1000);
+  if (specs === undefined || specs.length === 0) {
+    t.fill(1, 200, 400);
+    return t;
+  }
+  for (const s of specs) {
+    if (typeof s === 'number') {
+      if (s >= 0 && s < 1000) t[s] = 1;
+    } else {
+      t.fill(1, Math.max(0, s.min), Math.min(999, s.max) + 1);
+    }
+  }
+  return t;
+}
+
+const tables = new WeakMap<readonly StatusSpec[], Uint8Array>();
+
+/** Per-request expected statuses replace the test-wide ones; their table is built once per list. */
+function tableFor(specs: readonly StatusSpec[]): Uint8Array {
+  let t = tables.get(specs);
+  if (t === undefined) {
+    t = expectedTable(specs);
+    tables.set(specs, t);
+  }
+  return t;
+}
+
+export const DEFAULT_USER_AGENT = 'agentload/0.1 (+load test)';
+
+const STATUS_TEXT: string[] = [];
+for (let i = 0; i < 1000; i++) STATUS_TEXT.push(String(i));
+
+interface Target {
+  origin: string;
+  path: string;
+}
+
+const targets = new Map<string, Target>();
+
+function targetOf(url: string): Target {
+  let t = targets.get(url);
+  if (t === undefined) {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`unsupported protocol "${u.protocol}" in ${url}`);
+    t = { origin: u.origin, path: `${u.pathname}${u.search}` };
+    if (targets.size > 10_000) targets.clear();
+    targets.set(url, t);
+  }
+  return t;
+}
+
+function withQuery(url: string, query: Readonly<Record<string, string | number | boolean>> | undefined): string {
+  if (query === undefined) return url;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) qs.append(k, String(v));
+  const s = qs.toString();
+  if (s === '') return url;
+  return url.includes('?') ? `${url}&${s}` : `${url}?${s}`;
+}
+
+function headerBytes(h: Readonly<Record<string, string>>): number {
+  let n = 0;
+  for (const k in h) n += k.length + (h[k] as string).length + 4;
+  return n;
+}
+
+const now = (): number => performance.now();
+
+let toughCookie: typeof ToughCookie | null = null;
+
+/** tough-cookie is loaded when a VU first uses cookies, not at start-up (it costs ~40 ms to import). */
+function newCookieJar(): ToughCookie.CookieJar {
+  toughCookie ??= createRequire(import.meta.url)('tough-cookie') as typeof ToughCookie;
+  return new toughCookie.CookieJar();
+}
+
+/**
+ * One request in flight, as an undici dispatch handler (the callback-level
+ * API, not the stream API: no body stream, no promise chain per request).
+ * Phase times give k6's http_req_* timings.
+ */
+class Exchange implements Abortable {
+  t0 = 0;
+  tConn = 0;
+  tSent = 0;
+  tFirst = 0;
+  status = 0;
+  statusText = '';
+  rawHeaders: Buffer[] | null = null;
+  chunks: Buffer[] | null;
+  received = 0;
+  #abort: ((err?: Error) => void) | null = null;
+  #pendingAbort: Error | null = null;
+  resolve!: (err: Error | null) => void;
+
+  constructor(keepBody: boolean) {
+    this.chunks = keepBody ? [] : null;
+  }
+
+  abort(reason?: Error): void {
+    const err = reason ?? new Error('aborted');
+    if (this.#abort !== null) this.#abort(err);
+    else this.#pendingAbort = err;
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.tConn = now();
+    this.#abort = abort;
+    if (this.#pendingAbort !== null) abort(this.#pendingAbort);
+  }
+
+  onRequestSent(): void {
+    this.tSent = now();
+  }
+
+  onResponseStarted(): void {
+    this.tFirst = now();
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
+    if (this.tFirst === 0) this.tFirst = now();
+    this.status = status;
+    this.statusText = statusText;
+    this.rawHeaders = rawHeaders;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.received += chunk.length;
+    if (this.chunks !== null) this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.resolve(null);
+  }
+
+  onError(err: Error): void {
+    this.resolve(err);
+  }
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 301 && status <= 308 && status !== 304 && status !== 305 && status !== 306;
+}
+
+function rawHeaderBytes(raw: Buffer[] | null): number {
+  if (raw === null) return 0;
+  let n = 0;
+  for (let i = 0; i < raw.length; i++) n += (raw[i] as Buffer).length + 2;
+  return n;
+}
+
+function findHeader(raw: Buffer[] | null, lowerName: string): string[] {
+  const out: string[] = [];
+  if (raw === null) return out;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const n = raw[i] as Buffer;
+    if (n.length === lowerName.length && n.toString('latin1').toLowerCase() === lowerName) out.push((raw[i + 1] as Buffer).toString('latin1'));
+  }
+  return out;
+}
+
+/** The `http` object of a VU context. Records k6's HTTP metrics for every request. */
+export class HttpClient {
+  #jar: ToughCookie.CookieJar | null = null;
+
+  constructor(
+    private readonly scope: VuScope,
+    private readonly agent: HttpAgent,
+    private readonly defaults: HttpDefaults,
+  ) {}
+
+  get(url: string, params?: HttpParams): Promise<HttpResponse> {
+    return this.request('GET', url, null, params);
+  }
+  head(url: string, params?: HttpParams): Promise<HttpResponse> {
+    return this.request('HEAD', url, null, params);
+  }
+  options(url: string, body?: HttpBody, params?: HttpParams): Promise<HttpResponse> {
+    return this.request('OPTIONS', url, body, params);
+  }
+  post(url: string, body?: HttpBody, params?: HttpParams): Promise<HttpResponse> {
+    return this.request('POST', url, body, params);
+  }
+  put(url: string, body?: HttpBody, params?: HttpParams): Promise<HttpResponse> {
+    return this.request('PUT', url, body, params);
+  }
+  patch(url: string, body?: HttpBody, params?: HttpParams): Promise<HttpResponse> {
+    return this.request('PATCH', url, body, params);
+  }
+  del(url: string, body?: HttpBody, params?: HttpParams): Promise<HttpResponse> {
+    return this.request('DELETE', url, body, params);
+  }
+
+  /** Several requests in parallel; responses in the order given (a tuple in gives a tuple out). */
+  batch<const T extends readonly HttpBatchRequest[]>(requests: T): Promise<{ -readonly [K in keyof T]: HttpResponse }> {
+    return Promise.all(requests.map((r) => this.request(r.method, r.url, r.body, r.params))) as Promise<{
+      -readonly [K in keyof T]: HttpResponse;
+    }>;
+  }
+
+  /** The VU's cookie jar (created on first use). */
+  get cookieJar(): ToughCookie.CookieJar {
+    this.#jar ??= newCookieJar();
+    return this.#jar;
+  }
+
+  request(method: string, url: string, body?: HttpBody, params?: HttpParams): Promise<HttpResponse> {
+    const m = method.toUpperCase();
+    let full = url.charCodeAt(0) === 47 /* '/' */ && this.defaults.baseUrl !== '' ? this.defaults.baseUrl + url : url;
+    const name = params?.name ?? params?.tags?.name ?? full;
+    full = withQuery(full, params?.query);
+    const redirects = params?.redirects ?? this.defaults.maxRedirects;
+    return this.#send(m, full, encodeBody(body), params, name, redirects);
+  }
+
+  async #send(method: string, url: string, body: EncodedBody | null, params: HttpParams | undefined, name: string, redirectsLeft: number): Promise<HttpResponse> {
+    const scope = this.scope;
+    const d = this.defaults;
+    // url: the URL requested (each redirect hop its own), bounded by the url tag cap; interned, no allocation once warm
+    let tags: TagSet = scope.tags.with('method', method).with('name', name).with('url', urlTags.valueFor(url, name));
+    if (params?.tags !== undefined) for (const k in params.tags) if (k !== 'name') tags = tags.with(k, params.tags[k] as string);
+
+    let target: Target;
+    try {
+      target = targetOf(url);
+    } catch (e) {
+      return this.#fail(method, url, tags, 'INVALID_URL', `invalid URL "${url}": ${(e as Error).message}`);
+    }
+
+    let headers: Record<string, string> = d.headers as Record<string, string>;
+    if (params?.headers !== undefined || body !== null || this.#jar !== null || params?.cookies !== undefined) {
+      headers = { ...d.headers };
+      if (body !== null && body.contentType !== null) headers['content-type'] = body.contentType;
+      if (params?.headers !== undefined) for (const k in params.headers) headers[k.toLowerCase()] = params.headers[k] as string;
+      const cookie = this.#cookieHeader(url, params?.cookies);
+      if (cookie !== '') headers.cookie = headers.cookie === undefined ? cookie : `${headers.cookie}; ${cookie}`;
+    }
+
+    const timeoutMs = params?.timeout === undefined ? d.timeoutMs : parseDuration(params.timeout, 'timeout');
+    const keepBody = !(d.discardResponseBodies || params?.responseType === 'none');
+    const x = new Exchange(keepBody);
+    const bodyLen = body === null ? 0 : body.data.length;
+    const sent = method.length + target.path.length + target.origin.length + 60 + headerBytes(headers) + bodyLen;
+
+    scope.track(x);
+    x.t0 = now();
+    const err = await new Promise<Error | null>((resolve) => {
+      x.resolve = resolve;
+      try {
+        this.agent.dispatcher.dispatch(
+          {
+            origin: target.origin,
+            path: target.path,
+            method: method as 'GET',
+            headers: headers as IncomingHttpHeaders,
+            body: body === null ? null : body.data,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+          },
+          x as unknown as Parameters<typeof this.agent.dispatcher.dispatch>[1],
+        );
+      } catch (e) {
+        resolve(e as Error);
+      }
+    });
+    const tEnd = now();
+    scope.untrack(x);
+
+    // timings
+    let blocked: number, connecting = 0, tls = 0, sending = 0, waiting = 0, receiving = 0, duration = 0;
+    if (x.tConn === 0) {
+      blocked = tEnd - x.t0;
+    } else {
+      const waited = x.tConn - x.t0;
+      const ct = this.agent.takeConnectTiming(waited);
+      if (ct !== undefined) {
+        connecting = ct.connecting;
+        tls = ct.tls;
+      }
+      blocked = Math.max(0, waited - connecting - tls);
+      const sentAt = x.tSent !== 0 ? x.tSent : x.tFirst !== 0 ? x.tFirst : tEnd;
+      sending = sentAt - x.tConn;
+      if (x.tFirst !== 0) {
+        waiting = x.tFirst - sentAt;
+        receiving = tEnd - x.tFirst;
+      } else {
+        waiting = tEnd - sentAt;
+      }
+      duration = sending + waiting + receiving;
+    }
+    const timings: HttpTimings = { blocked, connecting, tls_handshaking: tls, sending, waiting, receiving, duration };
+
+    const failed = err !== null;
+    const status = failed ? 0 : x.status;
+    // a redirect to follow, or one past the test-wide limit (a per-request `redirects` is where the script asked to stop)
+    const location = !failed && isRedirect(status) ? findHeader(x.rawHeaders, 'location')[0] : undefined;
+    const tooMany = location !== undefined && redirectsLeft === 0 && params?.redirects === undefined && d.maxRedirects > 0;
+    const table = params?.expectedStatuses === undefined ? d.expected : tableFor(params.expectedStatuses);
+    const expected = !failed && !tooMany && table[status] === 1;
+    let code: ErrorCode | '' = '';
+    let errMsg = '';
+    if (failed) {
+      code = errorCodeOf(err);
+      errMsg = err.message;
+    } else if (tooMany) {
+      code = 'TOO_MANY_REDIRECTS';
+      errMsg = `stopped after ${d.maxRedirects} redirects (http.maxRedirects); the last response, ${status}, redirects to ${location}`;
+    }
+    let t = tags.with('status', STATUS_TEXT[status] as string).with('expected_response', expected ? 'true' : 'false');
+    if (code !== '') t = t.with('error_code', code);
+
+    // a request cut off by the VU's interrupt (gracefulStop, ramp-down, stop) says nothing about the target:
+    // as in k6, it is not recorded, so it is neither in http_reqs nor a failure in http_req_failed
+    if (code !== 'INTERRUPTED') {
+      const store = scope.store;
+      store.add(builtin.http_reqs, t, 1);
+      store.add(builtin.http_req_duration, t, duration);
+      store.add(builtin.http_req_blocked, t, blocked);
+      store.add(builtin.http_req_connecting, t, connecting);
+      store.add(builtin.http_req_tls_handshaking, t, tls);
+      store.add(builtin.http_req_sending, t, sending);
+      store.add(builtin.http_req_waiting, t, waiting);
+      store.add(builtin.http_req_receiving, t, receiving);
+      store.add(builtin.http_req_failed, t, expected ? 0 : 1);
+      store.add(builtin.data_sent, scope.tags, x.tConn === 0 ? 0 : sent);
+      store.add(builtin.data_received, scope.tags, x.received + rawHeaderBytes(x.rawHeaders) + (failed ? 0 : 15 + x.statusText.length));
+    }
+
+    if (!failed && d.cookies) {
+      const setCookies = findHeader(x.rawHeaders, 'set-cookie');
+      if (setCookies.length > 0) for (const c of setCookies) this.cookieJar.setCookieSync(c, url, { ignoreError: true });
+    }
+
+    const res = new HttpResponse({ method, url }, url, status, x.statusText, x.rawHeaders, x.chunks, timings, errMsg, code, expected);
+    if (location !== undefined && redirectsLeft > 0) {
+      let next: string;
+      try {
+        next = new URL(location, url).toString();
+      } catch {
+        return res;
+      }
+      const toGet = status === 303 || ((status === 301 || status === 302) && method === 'POST');
+      return this.#send(toGet ? 'GET' : method, next, toGet ? null : body, params, name === url ? next : name, redirectsLeft - 1);
+    }
+    return res;
+  }
+
+  #cookieHeader(url: string, extra: Readonly<Record<string, string>> | undefined): string {
+    let s = '';
+    if (this.#jar !== null) s = this.#jar.getCookieStringSync(url);
+    if (extra !== undefined) {
+      for (const k in extra) s += `${s === '' ? '' : '; '}${k}=${extra[k] as string}`;
+    }
+    return s;
+  }
+
+  #fail(method: string, url: string, tags: TagSet, code: ErrorCode, message: string): HttpResponse {
+    const t = tags.with('status', '0').with('expected_response', 'false').with('error_code', code);
+    const store = this.scope.store;
+    store.add(builtin.http_reqs, t, 1);
+    store.add(builtin.http_req_failed, t, 1);
+    store.add(builtin.http_req_duration, t, 0);
+    const timings: HttpTimings = { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 };
+    return new HttpResponse({ method, url }, url, 0, '', null, null, timings, message, code, false);
+  }
+}
+
+interface EncodedBody {
+  data: string | Uint8Array;
+  contentType: string | null;
+}
+
+function encodeBody(body: HttpBody): EncodedBody | null {
+  if (body === null || body === undefined) return null;
+  if (typeof body === 'string') return { data: body, contentType: null };
+  if (body instanceof Uint8Array) return { data: body, contentType: 'application/octet-stream' };
+  if (body instanceof URLSearchParams) return { data: body.toString(), contentType: 'application/x-www-form-urlencoded' };
+  return { data: JSON.stringify(body), contentType: 'application/json' };
+}
