@@ -156,6 +156,8 @@ export default defineTest<DemoData>({
       exec: async (ctx) => {
         ctx.check(await ctx.http.get('/health', { name: 'health' }), { 'health is UP': ok });
         ctx.check(await ctx.http.get('/actuator/health', { name: 'actuator_health' }), { 'actuator health is UP': ok });
+        // A status page polls the analytics too, so the demo reads them however the mix below falls.
+        ctx.check(await ctx.http.get('/api/analytics/metrics', { name: 'analytics' }), { 'analytics served': ok });
       },
     },
     runs_api: {
@@ -174,7 +176,7 @@ export default defineTest<DemoData>({
     collaboration: { executor: 'constant-vus', vus: 2, duration: '20s', waitTime: [0.3, 0.8], exec: collaboration },
     ai_responses: {
       executor: 'constant-vus',
-      vus: 4,
+      vus: 6,
       duration: '20s',
       waitTime: [0.5, 1],
       // Seed 004's APIUser: chat 3, workflow 2, analytics 1.
