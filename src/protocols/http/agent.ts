@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import { Agent, buildConnector } from 'undici';
+import { H1Pool } from './h1-pool.ts';
 
 /** Time spent opening one connection, waiting to be attributed to the request that gets it. */
 export interface ConnectTiming {
@@ -26,7 +27,10 @@ export interface HttpAgentOptions {
  * opened takes one of them (http_req_connecting / _tls_handshaking).
  */
 export class HttpAgent {
+  /** undici: HTTPS requests, and the streaming protocols (SSE, LLM, A2A). */
   readonly dispatcher: Agent;
+  /** agentload's own HTTP/1.1 pool: the request loop's plain-HTTP requests (h1-pool.ts). */
+  readonly h1: H1Pool;
   readonly #pending: ConnectTiming[] = [];
 
   constructor(options: HttpAgentOptions = {}) {
@@ -55,6 +59,15 @@ export class HttpAgent {
     };
     const max = options.maxConnectionsPerHost ?? 0;
     this.dispatcher = new Agent({ connect, pipelining: 1, keepAliveTimeout: 30_000, ...(max > 0 ? { connections: max } : {}) });
+    this.h1 = new H1Pool({
+      maxConnectionsPerOrigin: max,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      keepAliveTimeoutMs: 30_000,
+      onConnectTiming: (ms) => {
+        pending.push({ connecting: ms, tls: 0, total: ms });
+        if (pending.length > 1024) pending.shift();
+      },
+    });
   }
 
   /** Take the set-up time of a connection opened while a request waited `waited` ms. */
@@ -66,6 +79,7 @@ export class HttpAgent {
   }
 
   async close(): Promise<void> {
+    await this.h1.close();
     await this.dispatcher.close();
   }
 }

@@ -8,7 +8,9 @@ import { parseDuration, type DurationInput } from '../../util/duration.ts';
 import type { Abortable, VuScope } from '../vu-scope.ts';
 import type { HttpAgent } from './agent.ts';
 import { errorCodeOf, type ErrorCode } from './error-codes.ts';
-import { HttpResponse, type HttpTimings } from './response.ts';
+import { HAS_LOCATION, HAS_SET_COOKIE } from './h1-parser.ts';
+import type { H1Request } from './h1-pool.ts';
+import { eachHeader, HttpResponse, rawHeaderBytes, type HttpTimings, type RawHeaders } from './response.ts';
 import { urlTags } from './url-tags.ts';
 
 export type StatusSpec = number | { min: number; max: number };
@@ -96,6 +98,8 @@ for (let i = 0; i < 1000; i++) STATUS_TEXT.push(String(i));
 interface Target {
   origin: string;
   path: string;
+  /** http: (agentload's own pool) rather than https: (undici). */
+  plain: boolean;
 }
 
 const targets = new Map<string, Target>();
@@ -105,7 +109,7 @@ function targetOf(url: string): Target {
   if (t === undefined) {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`unsupported protocol "${u.protocol}" in ${url}`);
-    t = { origin: u.origin, path: `${u.pathname}${u.search}` };
+    t = { origin: u.origin, path: `${u.pathname}${u.search}`, plain: u.protocol === 'http:' };
     if (targets.size > 10_000) targets.clear();
     targets.set(url, t);
   }
@@ -138,9 +142,9 @@ function newCookieJar(): ToughCookie.CookieJar {
 }
 
 /**
- * One request in flight, as an undici dispatch handler (the callback-level
- * API, not the stream API: no body stream, no promise chain per request).
- * Phase times give k6's http_req_* timings.
+ * One request in flight, as a dispatch handler of agentload's HTTP/1.1 pool
+ * (plain HTTP) or of undici (HTTPS): callbacks, no body stream, no promise
+ * chain per request. Phase times give k6's http_req_* timings.
  */
 class Exchange implements Abortable {
   t0 = 0;
@@ -149,7 +153,9 @@ class Exchange implements Abortable {
   tFirst = 0;
   status = 0;
   statusText = '';
-  rawHeaders: Buffer[] | null = null;
+  rawHeaders: RawHeaders = null;
+  /** HAS_SET_COOKIE / HAS_LOCATION bits from agentload's pool; -1 from undici (look at the headers). */
+  present = -1;
   chunks: Buffer[] | null;
   received = 0;
   #abort: ((err?: Error) => void) | null = null;
@@ -180,11 +186,12 @@ class Exchange implements Abortable {
     this.tFirst = now();
   }
 
-  onHeaders(status: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
+  onHeaders(status: number, rawHeaders: Buffer[] | Buffer, _resume: () => void, statusText: string, present?: number): boolean {
     if (this.tFirst === 0) this.tFirst = now();
     this.status = status;
     this.statusText = statusText;
     this.rawHeaders = rawHeaders;
+    this.present = present ?? -1;
     return true;
   }
 
@@ -207,20 +214,15 @@ function isRedirect(status: number): boolean {
   return status >= 301 && status <= 308 && status !== 304 && status !== 305 && status !== 306;
 }
 
-function rawHeaderBytes(raw: Buffer[] | null): number {
-  if (raw === null) return 0;
-  let n = 0;
-  for (let i = 0; i < raw.length; i++) n += (raw[i] as Buffer).length + 2;
-  return n;
-}
+const NONE: readonly string[] = [];
 
-function findHeader(raw: Buffer[] | null, lowerName: string): string[] {
+/** Values of one header; `bit` lets a response from agentload's pool say "absent" without decoding anything. */
+function findHeader(x: Exchange, lowerName: string, bit: number): readonly string[] {
+  if (x.rawHeaders === null || (x.present !== -1 && (x.present & bit) === 0)) return NONE;
   const out: string[] = [];
-  if (raw === null) return out;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const n = raw[i] as Buffer;
-    if (n.length === lowerName.length && n.toString('latin1').toLowerCase() === lowerName) out.push((raw[i + 1] as Buffer).toString('latin1'));
-  }
+  eachHeader(x.rawHeaders, (name, value) => {
+    if (name === lowerName) out.push(value);
+  });
   return out;
 }
 
@@ -312,6 +314,11 @@ export class HttpClient {
     const err = await new Promise<Error | null>((resolve) => {
       x.resolve = resolve;
       try {
+        if (target.plain) {
+          const req: H1Request = { method, path: target.path, headers, body: body === null ? null : body.data, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+          this.agent.h1.dispatch(target.origin, req, x);
+          return;
+        }
         this.agent.dispatcher.dispatch(
           {
             origin: target.origin,
@@ -358,7 +365,7 @@ export class HttpClient {
     const failed = err !== null;
     const status = failed ? 0 : x.status;
     // a redirect to follow, or one past the test-wide limit (a per-request `redirects` is where the script asked to stop)
-    const location = !failed && isRedirect(status) ? findHeader(x.rawHeaders, 'location')[0] : undefined;
+    const location = !failed && isRedirect(status) ? findHeader(x, 'location', HAS_LOCATION)[0] : undefined;
     const tooMany = location !== undefined && redirectsLeft === 0 && params?.redirects === undefined && d.maxRedirects > 0;
     const table = params?.expectedStatuses === undefined ? d.expected : tableFor(params.expectedStatuses);
     const expected = !failed && !tooMany && table[status] === 1;
@@ -392,7 +399,7 @@ export class HttpClient {
     }
 
     if (!failed && d.cookies) {
-      const setCookies = findHeader(x.rawHeaders, 'set-cookie');
+      const setCookies = findHeader(x, 'set-cookie', HAS_SET_COOKIE);
       if (setCookies.length > 0) for (const c of setCookies) this.cookieJar.setCookieSync(c, url, { ignoreError: true });
     }
 

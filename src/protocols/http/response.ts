@@ -1,5 +1,33 @@
 import type { ErrorCode } from './error-codes.ts';
 
+/**
+ * Response headers as a transport delivers them: undici's name/value Buffer pairs, or agentload's own pool's
+ * header block ("Name: value\r\n" lines in one Buffer). Decoded only when something reads them.
+ */
+export type RawHeaders = Buffer[] | Buffer | null;
+
+/** Calls `fn` with each header's lower-cased name and its value, in order. */
+export function eachHeader(raw: RawHeaders, fn: (name: string, value: string) => void): void {
+  if (raw === null) return;
+  if (Array.isArray(raw)) {
+    for (let i = 0; i + 1 < raw.length; i += 2) fn((raw[i] as Buffer).toString('latin1').toLowerCase(), (raw[i + 1] as Buffer).toString('latin1'));
+    return;
+  }
+  for (const line of raw.toString('latin1').split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) fn(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+}
+
+/** Bytes the headers took on the wire (approximate for undici's pairs: name, value and ": \r\n"). */
+export function rawHeaderBytes(raw: RawHeaders): number {
+  if (raw === null) return 0;
+  if (!Array.isArray(raw)) return raw.length;
+  let n = 0;
+  for (let i = 0; i < raw.length; i++) n += (raw[i] as Buffer).length + 2;
+  return n;
+}
+
 /** k6's `res.timings`, in milliseconds. */
 export interface HttpTimings {
   blocked: number;
@@ -19,7 +47,7 @@ export interface HttpRequestInfo {
 
 /** The response given to scripts. Headers and body are decoded on first use. */
 export class HttpResponse {
-  #rawHeaders: Buffer[] | null;
+  #rawHeaders: RawHeaders;
   #headers: Record<string, string> | undefined;
   #chunks: Buffer[] | null;
   #bodyBuf: Buffer | null | undefined;
@@ -30,7 +58,7 @@ export class HttpResponse {
     readonly url: string,
     readonly status: number,
     readonly statusText: string,
-    rawHeaders: Buffer[] | null,
+    rawHeaders: RawHeaders,
     chunks: Buffer[] | null,
     readonly timings: HttpTimings,
     /**
@@ -52,15 +80,10 @@ export class HttpResponse {
   get headers(): Readonly<Record<string, string>> {
     if (this.#headers === undefined) {
       const h: Record<string, string> = {};
-      const raw = this.#rawHeaders;
-      if (raw !== null) {
-        for (let i = 0; i + 1 < raw.length; i += 2) {
-          const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
-          const value = (raw[i + 1] as Buffer).toString('latin1');
-          const prev = h[name];
-          h[name] = prev === undefined ? value : `${prev}${name === 'set-cookie' ? '\n' : ', '}${value}`;
-        }
-      }
+      eachHeader(this.#rawHeaders, (name, value) => {
+        const prev = h[name];
+        h[name] = prev === undefined ? value : `${prev}${name === 'set-cookie' ? '\n' : ', '}${value}`;
+      });
       this.#headers = h;
       this.#rawHeaders = null;
     }
