@@ -18,7 +18,9 @@ export interface HttpAgentOptions {
 }
 
 /**
- * One undici Agent per worker thread, connections shared by its VUs, at most
+ * The connection pools of one worker thread, shared by its VUs: agentload's own
+ * HTTP/1.1 pool for plain-HTTP requests (h1-pool.ts) and an undici Agent for
+ * HTTPS and the streaming protocols. Each opens at most
  * `maxConnectionsPerHost` per origin (http.maxConnectionsPerHost, 1000 by default: a burst of 50,000 VUs
  * would otherwise open a socket per request and exhaust the process's open
  * files; requests past the cap wait for a connection, and that wait shows in

@@ -58,6 +58,10 @@ function nameIs(buf: Buffer, start: number, end: number, lower: string): boolean
 
 /** Whether buf[start, end) contains `lower` as a comma-separated token (case-insensitive). */
 function hasToken(buf: Buffer, start: number, end: number, lower: string): boolean {
+  // the usual case, a single token ("keep-alive", "close", "chunked"), without decoding
+  let comma = false;
+  for (let i = start; i < end && !comma; i++) comma = buf[i] === 44; /* , */
+  if (!comma) return nameIs(buf, start, end, lower);
   return buf.toString('latin1', start, end).toLowerCase().split(',').some((t) => t.trim() === lower);
 }
 
@@ -130,8 +134,8 @@ export class H1Parser {
           return len - i;
         case State.Head: {
           const at = buf.indexOf(CRLFCRLF, i);
+          if (at === -1 ? len - i > MAX_HEAD_BYTES : at + 4 - i > MAX_HEAD_BYTES) throw new H1ParseError(`response headers larger than ${MAX_HEAD_BYTES} bytes`);
           if (at === -1) {
-            if (len - i > MAX_HEAD_BYTES) throw new H1ParseError(`response headers larger than ${MAX_HEAD_BYTES} bytes`);
             this.#pending = Buffer.from(buf.subarray(i));
             return 0;
           }
@@ -217,22 +221,29 @@ export class H1Parser {
 
   /** Parse buf[start, end): the status line and header lines, each ending in CRLF. */
   #head(buf: Buffer, start: number, end: number): void {
-    // "HTTP/1.x SSS reason\r\n"
+    // "HTTP/1.x SSS reason\r\n" (the reason may be empty: "HTTP/1.1 200\r\n")
+    const minorByte = buf[start + 7] as number;
+    const afterCode = buf[start + 12];
     if (
       end - start < 14 ||
       buf[start] !== 72 /* H */ ||
+      buf[start + 1] !== 84 /* T */ ||
+      buf[start + 2] !== 84 ||
+      buf[start + 3] !== 80 /* P */ ||
       buf[start + 4] !== 47 /* / */ ||
       buf[start + 5] !== 49 /* 1 */ ||
       buf[start + 6] !== 46 /* . */ ||
+      (minorByte !== 48 && minorByte !== 49) ||
       buf[start + 8] !== 32
     ) {
       throw new H1ParseError(`invalid status line "${buf.toString('latin1', start, Math.min(end, start + 40)).split('\r')[0] ?? ''}"`);
     }
-    const minor = (buf[start + 7] as number) - 48;
+    const minor = minorByte - 48;
     const s0 = (buf[start + 9] as number) - 48;
     const s1 = (buf[start + 10] as number) - 48;
     const s2 = (buf[start + 11] as number) - 48;
     if (s0 < 1 || s0 > 9 || s1 < 0 || s1 > 9 || s2 < 0 || s2 > 9) throw new H1ParseError('invalid status code');
+    if (afterCode !== 32 && afterCode !== CR) throw new H1ParseError(`invalid status line "${buf.toString('latin1', start, Math.min(end, start + 40)).split('\r')[0] ?? ''}"`);
     const status = s0 * 100 + s1 * 10 + s2;
     const lineEnd = buf.indexOf(LF, start);
     const reasonEnd = buf[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
@@ -249,7 +260,9 @@ export class H1Parser {
       const eol = buf.indexOf(LF, i);
       const stop = eol === -1 || eol > end ? end : eol;
       const colon = buf.indexOf(58 /* : */, i);
-      if (colon === -1 || colon > stop || colon === i) throw new H1ParseError(`invalid header line "${buf.toString('latin1', i, stop).trim()}"`);
+      if (colon === -1 || colon > stop || colon === i || buf[colon - 1] === 32 || buf[colon - 1] === 9 || buf[i] === 32 || buf[i] === 9) {
+        throw new H1ParseError(`invalid header line "${buf.toString('latin1', i, stop).trim()}"`);
+      }
       const vs = trimStart(buf, colon + 1, stop);
       const ve = trimEnd(buf, vs, buf[stop - 1] === CR ? stop - 1 : stop);
       const nameLen = colon - i;
@@ -257,6 +270,7 @@ export class H1Parser {
       if (nameLen === 14 && first === 99 /* c */ && nameIs(buf, i, colon, 'content-length')) {
         let n = 0;
         if (ve === vs) throw new H1ParseError('empty content-length');
+        if (ve - vs > 15) throw new H1ParseError(`invalid content-length "${buf.toString('latin1', vs, ve)}"`);
         for (let j = vs; j < ve; j++) {
           const c = (buf[j] as number) - 48;
           if (c < 0 || c > 9) throw new H1ParseError(`invalid content-length "${buf.toString('latin1', vs, ve)}"`);
@@ -285,6 +299,8 @@ export class H1Parser {
       if (status === 101) throw new H1ParseError('unexpected 101 Switching Protocols');
       return;
     }
+    // both framings: chunked wins (RFC 9112 6.3), and the connection is not trusted for another message
+    if (chunked && contentLength !== -1) close = true;
     this.#keepAlive = !close;
     this.keepAliveHintMs = keepAliveHint;
     this.sink.onHead(status, statusText, buf.subarray(blockStart, end), present);

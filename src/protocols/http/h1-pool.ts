@@ -73,6 +73,8 @@ const SWEEP_MS = 25;
 interface Queued {
   req: H1Request;
   handler: H1Handler;
+  head: Buffer;
+  body: string | Uint8Array | null;
 }
 
 function invalid(message: string): H1Error {
@@ -127,6 +129,7 @@ class Connection implements H1ParserSink {
     this.socket.on('connect', () => {
       this.connected = true;
       this.deadline = Infinity;
+      this.idleUntil = now() + origin.pool.keepAliveTimeoutMs;
       origin.pool.busy.delete(this);
       origin.pool.connectTiming(now() - t0);
       origin.connected(this);
@@ -159,14 +162,13 @@ class Connection implements H1ParserSink {
     handler.onRequestSent();
   }
 
+  // the handler may abort the request from its callbacks: later pieces of the same read then go nowhere
   onHead(status: number, statusText: string, headerBlock: Buffer, present: number): void {
-    this.deadline = now() + this.#bodyTimeout;
-    (this.handler as H1Handler).onHeaders(status, headerBlock, noop, statusText, present);
+    this.handler?.onHeaders(status, headerBlock, noop, statusText, present);
   }
 
   onBody(chunk: Buffer): void {
-    this.deadline = now() + this.#bodyTimeout;
-    (this.handler as H1Handler).onData(chunk);
+    this.handler?.onData(chunk);
   }
 
   onDone(keepAlive: boolean): void {
@@ -197,11 +199,13 @@ class Connection implements H1ParserSink {
     let extra: number;
     try {
       extra = this.parser.execute(chunk);
+      // bodyTimeout runs from the last bytes received (headers or body), as in undici
+      if (this.parser.headersSeen) this.deadline = now() + this.#bodyTimeout;
     } catch (e) {
       this.fail(e as Error);
       return;
     }
-    if (this.#completed) this.#finish(extra === 0 && this.#keepAlive);
+    if (this.#completed && this.handler === h) this.#finish(extra === 0 && this.#keepAlive);
   }
 
   #finish(reuse: boolean): void {
@@ -225,7 +229,7 @@ class Connection implements H1ParserSink {
     this.origin.pool.busy.delete(this);
     const h = this.handler;
     if (h !== null) {
-      if (this.parser.untilClose && this.#error === null && this.parser.end()) {
+      if (this.parser.untilClose && this.#error === null && this.parser.end() && this.handler === h) {
         this.#finish(false);
       } else {
         this.handler = null;
@@ -254,13 +258,28 @@ class Origin {
   ) {}
 
   dispatch(req: H1Request, handler: H1Handler): void {
+    // serialized before a connection is taken or opened: a request that cannot be written fails at once
+    let head: Buffer;
+    let body: string | Uint8Array | null = req.body;
+    try {
+      if (body === null) {
+        head = this.#cachedHead(req);
+      } else {
+        const n = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+        if (n === 0) body = null;
+        head = serializeHead(req, this.hostHeader, n);
+      }
+    } catch (e) {
+      handler.onError(e as Error);
+      return;
+    }
     const c = this.#takeIdle();
     if (c !== null && this.#queueLength() === 0) {
-      this.#start(c, req, handler);
+      c.start(req, handler, head, body);
       return;
     }
     if (c !== null) this.idle.push(c);
-    this.queue.push({ req, handler });
+    this.queue.push({ req, handler, head, body });
     this.#grow();
   }
 
@@ -273,7 +292,7 @@ class Origin {
   release(c: Connection): void {
     const q = this.#shift();
     if (q === undefined) this.idle.push(c);
-    else this.#start(c, q.req, q.handler);
+    else c.start(q.req, q.handler, q.head, q.body);
   }
 
   closed(c: Connection, connectError: Error | null): void {
@@ -294,23 +313,15 @@ class Origin {
     for (const c of [...this.idle]) c.socket.destroy();
   }
 
-  #start(c: Connection, req: H1Request, handler: H1Handler): void {
-    let head: Buffer;
-    let body: string | Uint8Array | null = req.body;
-    try {
-      if (body === null) {
-        head = this.#cachedHead(req);
-      } else {
-        const n = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-        if (n === 0) body = null;
-        head = serializeHead(req, this.hostHeader, n);
+  /** Close idle sockets past their time (run by the pool's sweeper, every 100 ms). */
+  expireIdle(t: number): void {
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const c = this.idle[i] as Connection;
+      if (c.idleUntil <= t) {
+        this.idle.splice(i, 1);
+        c.socket.destroy();
       }
-    } catch (e) {
-      this.release(c);
-      handler.onError(e as Error);
-      return;
     }
-    c.start(req, handler, head, body);
   }
 
   #cachedHead(req: H1Request): Buffer {
@@ -387,6 +398,7 @@ export class H1Pool {
   readonly #origins = new Map<string, Origin>();
   readonly #onConnectTiming: (ms: number) => void;
   #sweeper: NodeJS.Timeout | null = null;
+  #sweeps = 0;
   #closed = false;
 
   constructor(options: H1PoolOptions = {}) {
@@ -429,8 +441,9 @@ export class H1Pool {
   }
 
   #sweep(): void {
-    if (this.busy.size === 0) return;
     const t = now();
+    if (++this.#sweeps % 4 === 0) for (const o of this.#origins.values()) o.expireIdle(t);
+    if (this.busy.size === 0) return;
     for (const c of this.busy) {
       if (c.deadline > t) continue;
       if (!c.connected) {
