@@ -178,8 +178,12 @@ class Exchange implements Abortable {
     if (this.#pendingAbort !== null) abort(this.#pendingAbort);
   }
 
-  onRequestSent(): void {
+  /** Bytes written on the wire, from agentload's pool; -1 from undici (estimated from the request). */
+  sentBytes = -1;
+
+  onRequestSent(bytes?: number): void {
     this.tSent = now();
+    if (bytes !== undefined) this.sentBytes = bytes;
   }
 
   onResponseStarted(): void {
@@ -201,7 +205,11 @@ class Exchange implements Abortable {
     return true;
   }
 
-  onComplete(): void {
+  /** Bytes of the response on the wire, from agentload's pool; -1 from undici (estimated from the parts). */
+  receivedBytes = -1;
+
+  onComplete(_trailers?: unknown, bytes?: number): void {
+    if (bytes !== undefined) this.receivedBytes = bytes;
     this.resolve(null);
   }
 
@@ -394,8 +402,12 @@ export class HttpClient {
       store.add(builtin.http_req_waiting, t, waiting);
       store.add(builtin.http_req_receiving, t, receiving);
       store.add(builtin.http_req_failed, t, expected ? 0 : 1);
-      store.add(builtin.data_sent, scope.tags, x.tConn === 0 ? 0 : sent);
-      store.add(builtin.data_received, scope.tags, x.received + rawHeaderBytes(x.rawHeaders) + (failed ? 0 : 15 + x.statusText.length));
+      store.add(builtin.data_sent, scope.tags, x.tConn === 0 ? 0 : x.sentBytes >= 0 ? x.sentBytes : sent);
+      store.add(
+        builtin.data_received,
+        scope.tags,
+        x.receivedBytes >= 0 ? x.receivedBytes : x.received + rawHeaderBytes(x.rawHeaders) + (failed ? 0 : 15 + x.statusText.length),
+      );
     }
 
     if (!failed && d.cookies) {

@@ -19,12 +19,14 @@ import { H1Parser, type H1ParserSink } from './h1-parser.ts';
 /** The callbacks of one request: undici's dispatch handler, with the header block as one Buffer. */
 export interface H1Handler {
   onConnect(abort: (err?: Error) => void): void;
-  onRequestSent(): void;
+  /** `bytes`: what was written, head and body. */
+  onRequestSent(bytes: number): void;
   onResponseStarted(): void;
   /** `present`: HAS_SET_COOKIE / HAS_LOCATION bits (h1-parser.ts). */
   onHeaders(status: number, headerBlock: Buffer, resume: () => void, statusText: string, present: number): boolean;
   onData(chunk: Buffer): boolean;
-  onComplete(trailers: null): void;
+  /** `bytes`: the response as it came on the wire (status line, headers, body with its framing). */
+  onComplete(trailers: null, bytes: number): void;
   onError(err: Error): void;
 }
 
@@ -112,6 +114,8 @@ class Connection implements H1ParserSink {
   idleUntil = 0;
   #bodyTimeout = 0;
   #started = false;
+  /** Bytes of the current response received so far. */
+  #read = 0;
   #completed = false;
   #keepAlive = false;
   #error: Error | null = null;
@@ -151,15 +155,17 @@ class Connection implements H1ParserSink {
     });
     if (this.handler !== handler) return; // aborted before it was written
     this.deadline = now() + req.headersTimeout;
+    let bytes = head.length;
     if (body === null) {
       this.socket.write(head);
     } else {
+      bytes += typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
       this.socket.cork();
       this.socket.write(head);
       this.socket.write(body);
       this.socket.uncork();
     }
-    handler.onRequestSent();
+    handler.onRequestSent(bytes);
   }
 
   // the handler may abort the request from its callbacks: later pieces of the same read then go nowhere
@@ -194,8 +200,10 @@ class Connection implements H1ParserSink {
     }
     if (!this.#started) {
       this.#started = true;
+      this.#read = 0;
       h.onResponseStarted();
     }
+    this.#read += chunk.length;
     let extra: number;
     try {
       extra = this.parser.execute(chunk);
@@ -205,7 +213,10 @@ class Connection implements H1ParserSink {
       this.fail(e as Error);
       return;
     }
-    if (this.#completed && this.handler === h) this.#finish(extra === 0 && this.#keepAlive);
+    if (this.#completed && this.handler === h) {
+      this.#read -= extra;
+      this.#finish(extra === 0 && this.#keepAlive);
+    }
   }
 
   #finish(reuse: boolean): void {
@@ -220,7 +231,7 @@ class Connection implements H1ParserSink {
     } else {
       this.socket.destroy();
     }
-    h.onComplete(null);
+    h.onComplete(null, this.#read);
   }
 
   #close(): void {

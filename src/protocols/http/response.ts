@@ -19,10 +19,10 @@ export function eachHeader(raw: RawHeaders, fn: (name: string, value: string) =>
   }
 }
 
-/** Bytes the headers took on the wire (approximate for undici's pairs: name, value and ": \r\n"). */
+/** Bytes the headers took on the wire: exact for a header block (its lines and the blank line), approximate for undici's pairs. */
 export function rawHeaderBytes(raw: RawHeaders): number {
   if (raw === null) return 0;
-  if (!Array.isArray(raw)) return raw.length;
+  if (!Array.isArray(raw)) return raw.length + 2;
   let n = 0;
   for (let i = 0; i < raw.length; i++) n += (raw[i] as Buffer).length + 2;
   return n;
