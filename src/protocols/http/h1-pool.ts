@@ -69,6 +69,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\r\n\0]/;
 const PAYLOAD_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const noop = (): void => {};
+/** Where this thread's sockets read into; each read is copied out before the next one (see Connection). */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
 /** How often in-flight requests are checked against their deadlines (ms). */
 const SWEEP_MS = 25;
 
@@ -128,7 +130,20 @@ class Connection implements H1ParserSink {
     const t0 = now();
     this.deadline = t0 + connectTimeoutMs;
     this.parser = new H1Parser(this);
-    this.socket = net.connect({ host: origin.host, port: origin.port });
+    // onread: the socket reads into one buffer shared by the thread's connections instead of a fresh
+    // allocation per read, and skips the Readable stream; #data copies what it passes on
+    this.socket = net.connect({
+      host: origin.host,
+      port: origin.port,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array) => {
+          // a copy: the body and the header block outlive this read (small ones come from Node's buffer pool)
+          this.#data(Buffer.from(buf.subarray(0, n)));
+          return true;
+        },
+      },
+    });
     this.socket.setNoDelay(true);
     this.socket.on('connect', () => {
       this.connected = true;
@@ -138,7 +153,6 @@ class Connection implements H1ParserSink {
       origin.pool.connectTiming(now() - t0);
       origin.connected(this);
     });
-    this.socket.on('data', (chunk: Buffer) => this.#data(chunk));
     this.socket.on('error', (err: Error) => (this.#error ??= err));
     this.socket.on('close', () => this.#close());
   }
