@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import type * as Undici from 'undici';
+import type { Agent, buildConnector } from 'undici';
+import { lazyRequire } from '../lazy-require.ts';
 import { H1Pool } from './h1-pool.ts';
 
 /** Time spent opening one connection, waiting to be attributed to the request that gets it. */
@@ -17,6 +19,9 @@ export interface HttpAgentOptions {
   maxConnectionsPerHost?: number;
 }
 
+/** undici is loaded when a test first uses HTTPS or a streaming client: its import costs ~100 ms of start-up. */
+const undici = lazyRequire<typeof Undici>('undici');
+
 /**
  * The connection pools of one worker thread, shared by its VUs: agentload's own
  * HTTP/1.1 pool for plain-HTTP requests (h1-pool.ts) and an undici Agent for
@@ -29,13 +34,36 @@ export interface HttpAgentOptions {
  * opened takes one of them (http_req_connecting / _tls_handshaking).
  */
 export class HttpAgent {
-  /** undici: HTTPS requests, and the streaming protocols (SSE, LLM, A2A). */
-  readonly dispatcher: Agent;
+  #dispatcher: Agent | null = null;
+  readonly #options: HttpAgentOptions;
   /** agentload's own HTTP/1.1 pool: the request loop's plain-HTTP requests (h1-pool.ts). */
   readonly h1: H1Pool;
   readonly #pending: ConnectTiming[] = [];
 
   constructor(options: HttpAgentOptions = {}) {
+    this.#options = options;
+    const pending = this.#pending;
+    const max = options.maxConnectionsPerHost ?? 0;
+    this.h1 = new H1Pool({
+      maxConnectionsPerOrigin: max,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      keepAliveTimeoutMs: 30_000,
+      onConnectTiming: (ms) => {
+        pending.push({ connecting: ms, tls: 0, total: ms });
+        if (pending.length > 1024) pending.shift();
+      },
+    });
+  }
+
+  /** undici: HTTPS requests, and the streaming protocols (SSE, LLM, A2A); created on first use. */
+  get dispatcher(): Agent {
+    this.#dispatcher ??= this.#createDispatcher();
+    return this.#dispatcher;
+  }
+
+  #createDispatcher(): Agent {
+    const options = this.#options;
+    const { Agent, buildConnector } = undici();
     const base = buildConnector({
       rejectUnauthorized: options.insecureSkipTLSVerify !== true,
       timeout: options.connectTimeoutMs ?? 10_000,
@@ -60,16 +88,7 @@ export class HttpAgent {
       return socket;
     };
     const max = options.maxConnectionsPerHost ?? 0;
-    this.dispatcher = new Agent({ connect, pipelining: 1, keepAliveTimeout: 30_000, ...(max > 0 ? { connections: max } : {}) });
-    this.h1 = new H1Pool({
-      maxConnectionsPerOrigin: max,
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-      keepAliveTimeoutMs: 30_000,
-      onConnectTiming: (ms) => {
-        pending.push({ connecting: ms, tls: 0, total: ms });
-        if (pending.length > 1024) pending.shift();
-      },
-    });
+    return new Agent({ connect, pipelining: 1, keepAliveTimeout: 30_000, ...(max > 0 ? { connections: max } : {}) });
   }
 
   /** Take the set-up time of a connection opened while a request waited `waited` ms. */
@@ -82,6 +101,6 @@ export class HttpAgent {
 
   async close(): Promise<void> {
     await this.h1.close();
-    await this.dispatcher.close();
+    if (this.#dispatcher !== null) await this.#dispatcher.close();
   }
 }
