@@ -1018,3 +1018,36 @@ test('close() closes idle keep-alive sockets', LIMIT, async (t) => {
   const r = await send(pool, srv.origin, request());
   assert.equal(r.code, 'UND_ERR_DESTROYED');
 });
+
+// ---------------------------------------------------------------- stale keep-alive connections
+
+test('a reused connection that closes before answering: GET is sent again once on a new connection, POST fails', LIMIT, async (t) => {
+  // the server answers the first request of each connection and closes the connection at the second,
+  // as a server does when its keep-alive timeout fires just as the request goes out
+  const perSocket = new WeakMap<net.Socket, number>();
+  const srv = await startRaw(t, (socket) => {
+    const n = (perSocket.get(socket) ?? 0) + 1;
+    perSocket.set(socket, n);
+    if (n === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    else socket.destroy();
+  });
+  const pool = newPool(t, { maxConnectionsPerOrigin: 1 });
+  assert.equal((await send(pool, srv.origin, request({ path: '/a' }))).status, 200);
+  const again = await send(pool, srv.origin, request({ path: '/b' }));
+  assert.equal(again.status, 200, 'the GET succeeded on its second connection');
+  assert.equal(again.body.toString(), 'ok');
+  assert.deepEqual(again.events.filter((e) => e === 'connect' || e === 'sent'), ['connect', 'sent', 'connect', 'sent']);
+  assert.equal(srv.connections, 2);
+  assert.deepEqual(srv.heads.map((h) => h.split(' ')[1]), ['/a', '/b', '/b']);
+
+  // a POST is not replayed: it fails with the socket error
+  const post = await send(pool, srv.origin, request({ method: 'POST', path: '/c' }));
+  assert.ok(post.code === 'UND_ERR_SOCKET' || post.code === 'ECONNRESET', `code ${post.code ?? 'none'}`);
+  assert.equal(srv.heads.filter((h) => h.startsWith('POST')).length, 1);
+
+  // a GET on a fresh connection that closes is not replayed either (nothing proves the server is alive)
+  const fresh = await startRaw(t, (socket) => socket.destroy());
+  const lost = await send(pool, fresh.origin, request({ path: '/d' }));
+  assert.ok(lost.code === 'UND_ERR_SOCKET' || lost.code === 'ECONNRESET', `code ${lost.code ?? 'none'}`);
+  assert.equal(fresh.heads.length, 1);
+});

@@ -79,7 +79,15 @@ interface Queued {
   handler: H1Handler;
   head: Buffer;
   body: string | Uint8Array | null;
+  /** This is the one retry of a request whose reused connection closed before answering. */
+  retry: boolean;
 }
+
+/**
+ * Methods sent again, once, on a new connection when a reused keep-alive connection closes before any byte
+ * of the response (the server closed it as the request went out), as Go's net/http does and so k6.
+ */
+const REPLAYABLE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 function invalid(message: string): H1Error {
   return new H1Error(message, 'UND_ERR_INVALID_ARG');
@@ -116,6 +124,11 @@ class Connection implements H1ParserSink {
   idleUntil = 0;
   #bodyTimeout = 0;
   #started = false;
+  /** Responses completed on this connection. */
+  #served = 0;
+  #req: H1Request | null = null;
+  #head: Buffer | null = null;
+  #replayable = false;
   /** Bytes of the current response received so far. */
   #read = 0;
   #completed = false;
@@ -157,8 +170,11 @@ class Connection implements H1ParserSink {
     this.socket.on('close', () => this.#close());
   }
 
-  start(req: H1Request, handler: H1Handler, head: Buffer, body: string | Uint8Array | null): void {
+  start(req: H1Request, handler: H1Handler, head: Buffer, body: string | Uint8Array | null, retry: boolean): void {
     this.handler = handler;
+    this.#req = req;
+    this.#head = head;
+    this.#replayable = !retry && this.#served > 0 && body === null && REPLAYABLE.has(req.method);
     this.parser.expect(req.method === 'HEAD');
     this.#started = false;
     this.#completed = false;
@@ -236,6 +252,7 @@ class Connection implements H1ParserSink {
   #finish(reuse: boolean): void {
     const h = this.handler as H1Handler;
     this.handler = null;
+    this.#served++;
     const pool = this.origin.pool;
     pool.busy.delete(this);
     if (reuse && !this.#closed) {
@@ -258,7 +275,8 @@ class Connection implements H1ParserSink {
         this.#finish(false);
       } else {
         this.handler = null;
-        h.onError(this.#error ?? new H1Error('other side closed', 'UND_ERR_SOCKET'));
+        if (this.#replayable && !this.#started && this.#req !== null && this.#head !== null) this.origin.requeue(this.#req, h, this.#head);
+        else h.onError(this.#error ?? new H1Error('other side closed', 'UND_ERR_SOCKET'));
       }
     }
     this.origin.closed(this, this.connected ? null : (this.#error ?? new H1Error('connection closed before it was established', 'UND_ERR_SOCKET')));
@@ -300,12 +318,17 @@ class Origin {
     }
     const c = this.#takeIdle();
     if (c !== null && this.#queueLength() === 0) {
-      c.start(req, handler, head, body);
+      c.start(req, handler, head, body, false);
       return;
     }
     if (c !== null) this.idle.push(c);
-    this.queue.push({ req, handler, head, body });
+    this.queue.push({ req, handler, head, body, retry: false });
     this.#grow();
+  }
+
+  /** Send a request again (see REPLAYABLE); the caller's `closed()` opens the connection it needs. */
+  requeue(req: H1Request, handler: H1Handler, head: Buffer): void {
+    this.queue.push({ req, handler, head, body: null, retry: true });
   }
 
   connected(c: Connection): void {
@@ -317,7 +340,7 @@ class Origin {
   release(c: Connection): void {
     const q = this.#shift();
     if (q === undefined) this.idle.push(c);
-    else c.start(q.req, q.handler, q.head, q.body);
+    else c.start(q.req, q.handler, q.head, q.body, q.retry);
   }
 
   closed(c: Connection, connectError: Error | null): void {
