@@ -314,8 +314,6 @@ export class HttpClient {
     const timeoutMs = params?.timeout === undefined ? d.timeoutMs : parseDuration(params.timeout, 'timeout');
     const keepBody = !(d.discardResponseBodies || params?.responseType === 'none');
     const x = new Exchange(keepBody);
-    const bodyLen = body === null ? 0 : body.data.length;
-    const sent = method.length + target.path.length + target.origin.length + 60 + headerBytes(headers) + bodyLen;
 
     scope.track(x);
     x.t0 = now();
@@ -402,7 +400,9 @@ export class HttpClient {
       store.add(builtin.http_req_waiting, t, waiting);
       store.add(builtin.http_req_receiving, t, receiving);
       store.add(builtin.http_req_failed, t, expected ? 0 : 1);
-      store.add(builtin.data_sent, scope.tags, x.tConn === 0 ? 0 : x.sentBytes >= 0 ? x.sentBytes : sent);
+      // agentload's pool counts what it wrote; for undici the request is estimated from its parts
+      const sent = x.tConn === 0 ? 0 : x.sentBytes >= 0 ? x.sentBytes : method.length + target.path.length + target.origin.length + 60 + headerBytes(headers) + (body === null ? 0 : body.data.length);
+      store.add(builtin.data_sent, scope.tags, sent);
       store.add(
         builtin.data_received,
         scope.tags,
