@@ -102,7 +102,14 @@ export interface ProfileDefinition {
 export interface HttpOptions {
   /** Prefix for URLs that start with "/". */
   baseUrl?: string;
+  /** Default request timeout (60s): a deadline for the whole request, from its start to the end of its body. */
   timeout?: DurationInput;
+  /**
+   * Largest response body kept, in bytes (default 10 MiB = 10_485_760; 0 = no limit). A larger body fails
+   * its request with error_code RESPONSE_TOO_LARGE; a request may raise it (`params.maxResponseBytes`). It also
+   * bounds SSE events, WebSocket messages and LLM/A2A responses (docs/http.md#response-size).
+   */
+  maxResponseBytes?: number;
   maxRedirects?: number;
   discardResponseBodies?: boolean;
   insecureSkipTLSVerify?: boolean;

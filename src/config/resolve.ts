@@ -7,7 +7,7 @@ import { peakTarget } from '../engine/stages.ts';
 import { parseExpression, parseKey, ThresholdSyntaxError } from '../metrics/thresholds/parse.ts';
 import { DEFAULT_TREND_STATS, percentileOf } from '../metrics/values.ts';
 import { parseDuration } from '../util/duration.ts';
-import { DEFAULT_USER_AGENT } from '../protocols/http/client.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT } from '../protocols/http/client.ts';
 import { resolveLlmPlan } from '../protocols/llm/options.ts';
 import { resolveA2aPlan } from '../protocols/a2a/options.ts';
 
@@ -185,6 +185,10 @@ function httpPlan(def: TestDefinition, cli: CliOverrides, errors: string[]): Htt
     if (problem !== null) errors.push(`${cli.baseUrl !== undefined ? '--base-url' : 'http.baseUrl'} "${baseUrl}": ${problem}`);
   }
   if (baseUrl.endsWith('/')) baseUrl = baseUrl.slice(0, -1);
+  const maxResponseBytes = h.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (typeof maxResponseBytes !== 'number' || !Number.isInteger(maxResponseBytes) || maxResponseBytes < 0) {
+    errors.push(`http.maxResponseBytes must be a whole number of bytes >= 0 (0 = no limit), got ${JSON.stringify(maxResponseBytes) ?? String(maxResponseBytes)}`);
+  }
   return {
     baseUrl,
     timeoutMs,
@@ -195,6 +199,7 @@ function httpPlan(def: TestDefinition, cli: CliOverrides, errors: string[]): Htt
     expectedStatuses: h.expectedStatuses ?? [{ min: 200, max: 399 }],
     headers,
     cookies: h.cookies ?? true,
+    maxResponseBytes,
   };
 }
 

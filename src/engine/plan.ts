@@ -83,6 +83,8 @@ export interface HttpPlan {
   readonly expectedStatuses: readonly (number | { min: number; max: number })[];
   readonly headers: Readonly<Record<string, string>>;
   readonly cookies: boolean;
+  /** Largest response body kept, in bytes; 0 = no limit. */
+  readonly maxResponseBytes: number;
 }
 
 /** A run, fully resolved: the controller and every worker act on the same plan. */

@@ -89,17 +89,17 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
   /** Created on first use, like `signal`: VUs that never open a socket carry no client. */
   get ws(): WsClient {
     const h = this.#shared.http;
-    return (this.#ws ??= new WsClient(this, { httpBaseUrl: h.baseUrl, timeoutMs: h.timeoutMs, headers: h.headers }));
+    return (this.#ws ??= new WsClient(this, { httpBaseUrl: h.baseUrl, timeoutMs: h.timeoutMs, headers: h.headers, maxMessageBytes: h.maxResponseBytes }));
   }
   get sse(): SseClient {
     const h = this.#shared.http;
-    return (this.#sse ??= new SseClient(this, this.#shared.agent.dispatcher, { baseUrl: h.baseUrl, timeoutMs: h.timeoutMs, headers: h.headers }));
+    return (this.#sse ??= new SseClient(this, this.#shared.agent.dispatcher, { baseUrl: h.baseUrl, timeoutMs: h.timeoutMs, headers: h.headers, maxEventBytes: h.maxResponseBytes }));
   }
   get llm(): LlmClient {
-    return (this.#llm ??= new LlmClient(this, this.#shared.agent.dispatcher, this.#shared.llm, this.#shared.http.baseUrl));
+    return (this.#llm ??= new LlmClient(this, this.#shared.agent.dispatcher, this.#shared.llm, this.#shared.http.baseUrl, this.#shared.http.maxResponseBytes));
   }
   get a2a(): A2aClient {
-    return (this.#a2a ??= new A2aClient(this, this.#shared.agent.dispatcher, this.http, this.#shared.a2a, this.#shared.http.baseUrl));
+    return (this.#a2a ??= new A2aClient(this, this.#shared.agent.dispatcher, this.http, this.#shared.a2a, this.#shared.http.baseUrl, this.#shared.http.maxResponseBytes));
   }
   /** Data-plane clients (docs/data-plane.md); connections are per worker, shared by its VUs. */
   get amqp(): AmqpClient {

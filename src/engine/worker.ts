@@ -45,6 +45,7 @@ const httpDefaults: HttpDefaults = {
   expected: expectedTable(init.plan.http.expectedStatuses),
   headers: Object.freeze({ ...init.plan.http.headers }),
   cookies: init.plan.http.cookies,
+  maxResponseBytes: init.plan.http.maxResponseBytes,
 };
 const shared: VuShared = { store: threadStore, agent, http: httpDefaults, llm: init.plan.llm, a2a: init.plan.a2a, extend: attachProtocols };
 const testTags = TagSet.of(init.plan.tags);

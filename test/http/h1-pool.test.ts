@@ -196,7 +196,7 @@ function newPool(t: TestContext, options: H1PoolOptions = {}): H1Pool {
 }
 
 function request(over: Partial<H1Request> = {}): H1Request {
-  return { method: 'GET', path: '/', headers: {}, body: null, headersTimeout: 5_000, bodyTimeout: 5_000, ...over };
+  return { method: 'GET', path: '/', headers: {}, body: null, deadline: performance.now() + 5_000, maxBodyBytes: Infinity, ...over };
 }
 
 interface Outcome {
@@ -694,23 +694,23 @@ test('a malformed response fails the request with HPE_INVALID_RESPONSE and the p
   assert.equal(srv.connections, 2);
 });
 
-test('headersTimeout: a server that never answers gives UND_ERR_HEADERS_TIMEOUT, and the pool recovers', LIMIT, async (t) => {
+test('deadline: a server that never answers gives UND_ERR_HEADERS_TIMEOUT, and the pool recovers', LIMIT, async (t) => {
   const srv = await startHttp(t, (req, res) => {
     if (req.url !== '/hang') echoLine(req, res);
   });
   const pool = newPool(t);
-  const r = await send(pool, srv.origin, request({ path: '/hang', headersTimeout: 100 }));
+  const r = await send(pool, srv.origin, request({ path: '/hang', deadline: performance.now() + 100 }));
   assert.equal(r.code, 'UND_ERR_HEADERS_TIMEOUT');
   assert.ok(r.error instanceof H1Error);
   assert.deepEqual(r.events, ['connect', 'sent', 'error']);
   assert.equal(srv.seen[0]?.url, '/hang');
-  const ok = await send(pool, srv.origin, request({ path: '/ok', headersTimeout: 100 }));
+  const ok = await send(pool, srv.origin, request({ path: '/ok' }));
   assert.equal(ok.code, null, String(ok.error));
   assert.equal(ok.body.toString(), 'GET /ok');
   assert.equal(srv.connections, 2, 'the timed-out connection is not reused');
 });
 
-test('bodyTimeout: headers and part of the body, then a stall, gives UND_ERR_BODY_TIMEOUT', LIMIT, async (t) => {
+test('deadline: headers and part of the body, then a stall, gives UND_ERR_BODY_TIMEOUT', LIMIT, async (t) => {
   const srv = await startRaw(t, (socket, head) => {
     if (head.startsWith('GET /stall-length ')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
     else if (head.startsWith('GET /stall-chunked ')) socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n5\r\nde');
@@ -718,7 +718,7 @@ test('bodyTimeout: headers and part of the body, then a stall, gives UND_ERR_BOD
   });
   const pool = newPool(t);
   for (const path of ['/stall-length', '/stall-chunked']) {
-    const r = await send(pool, srv.origin, request({ path, headersTimeout: 5_000, bodyTimeout: 100 }));
+    const r = await send(pool, srv.origin, request({ path, deadline: performance.now() + 1_000 }));
     assert.equal(r.code, 'UND_ERR_BODY_TIMEOUT', path);
     assert.equal(r.status, 200);
     assert.deepEqual(r.events.filter((e) => e !== 'data'), ['connect', 'sent', 'started', 'headers', 'error'], path);
@@ -884,7 +884,7 @@ test('abort from onHeaders of a response without a body, or from the last onData
       let abort = () => {};
       const guard = setTimeout(() => { events.push('guard'); resolve(events); }, 3000);
       const end = () => { clearTimeout(guard); setTimeout(() => resolve(events), 50); };
-      pool.dispatch(origin, { method: 'GET', path, headers: {}, body: null, headersTimeout: 3000, bodyTimeout: 3000 }, {
+      pool.dispatch(origin, { method: 'GET', path, headers: {}, body: null, deadline: performance.now() + 3000, maxBodyBytes: Infinity }, {
         onConnect(a) { abort = a; events.push('connect'); },
         onRequestSent() { events.push('sent'); },
         onResponseStarted() { events.push('started'); },

@@ -75,6 +75,7 @@ test('plain HTTP: data_sent and data_received equal the bytes on the wire (heads
     expected: expectedTable(undefined),
     headers: { 'user-agent': 'agentload-test' },
     cookies: false,
+    maxResponseBytes: 0,
   });
   const got = await http.get('/one');
   assert.equal(got.status, 200);

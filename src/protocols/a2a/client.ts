@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { TagSet } from '../../metrics/tags.ts';
 import { parseDuration } from '../../util/duration.ts';
-import { DEFAULT_USER_AGENT, type HttpClient } from '../http/client.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT, type HttpClient } from '../http/client.ts';
 import type { VuScope } from '../vu-scope.ts';
 import { endpointFromCard, type Endpoint } from './discovery.ts';
 import { LifecycleTable, TaskLifecycle } from './lifecycle.ts';
@@ -45,6 +45,8 @@ export class A2aClient {
     private readonly http: HttpClient,
     private readonly plan: A2aPlan = DEFAULT_A2A_PLAN,
     private readonly httpBaseUrl = '',
+    /** http.maxResponseBytes: the largest response read, a stream included (0 = no limit). */
+    private readonly maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
   ) {}
 
   /** The agent's base URL: `a2a.url`, else A2A_URL, else the HTTP base URL. */
@@ -73,13 +75,17 @@ export class A2aClient {
     return t;
   }
 
-  #target(url: string, version: Endpoint['version'] | null, o: { timeout?: A2aCallOptions['timeout']; headers?: Readonly<Record<string, string>> } | undefined, timeoutCap = Infinity): RpcTarget {
+  #target(url: string, version: Endpoint['version'] | null, o: Pick<A2aCallOptions, 'timeout' | 'headers' | 'maxResponseBytes'> | undefined, timeoutCap = Infinity): RpcTarget {
     const headers: Record<string, string> = { 'user-agent': DEFAULT_USER_AGENT, ...this.plan.headers, ...(version === null ? {} : versionHeaders(version)) };
     const token = this.#token();
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (o?.headers !== undefined) for (const [k, v] of Object.entries(o.headers)) headers[k.toLowerCase()] = v;
     const timeoutMs = o?.timeout === undefined ? this.plan.timeoutMs : parseDuration(o.timeout, 'ctx.a2a: timeout');
-    return { scope: this.scope, dispatcher: this.dispatcher, url, headers, timeoutMs: Math.max(1, Math.min(timeoutMs, timeoutCap)) };
+    const maxBytes = o?.maxResponseBytes ?? this.maxResponseBytes;
+    if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 0) {
+      throw new TypeError(`ctx.a2a: maxResponseBytes must be a whole number of bytes >= 0 (0 = no limit), got ${String(maxBytes)}`);
+    }
+    return { scope: this.scope, dispatcher: this.dispatcher, url, headers, timeoutMs: Math.max(1, Math.min(timeoutMs, timeoutCap)), maxBytes };
   }
 
   #recordCall(method: Operation | 'card', tags: TagSet, r: { ok: boolean; errorCode: string | null; t0: number; tEnd: number }): void {

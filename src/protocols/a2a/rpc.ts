@@ -7,9 +7,6 @@ import { streamRequest, type StreamControl } from '../llm/http-stream.ts';
 import type { VuScope } from '../vu-scope.ts';
 import { rpcErrorCode } from './wire.ts';
 
-/** Largest JSON body kept. */
-const MAX_BODY = 16 * 1024 * 1024;
-
 export interface RpcOutcome {
   readonly ok: boolean;
   readonly status: number;
@@ -27,6 +24,8 @@ export interface RpcTarget {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** Largest response read (bytes, a stream included); past it the call fails with RESPONSE_TOO_LARGE. 0: no limit. */
+  readonly maxBytes: number;
 }
 
 let nextId = 1;
@@ -61,17 +60,15 @@ export async function rpcCall(t: RpcTarget, method: string, params: unknown): Pr
   return s.ok ? { ...r, result: s.result } : { ...r, ok: false, errorCode: s.code, error: s.message, result: null };
 }
 
+/** A request answered by one JSON body: the timeout bounds all of it, maxBytes its size. */
 async function exchange(t: RpcTarget, method: 'GET' | 'POST', body: string | null, accept: string): Promise<RpcOutcome> {
   const chunks: Buffer[] = [];
-  let size = 0;
   const headers: Record<string, string> = { accept, ...t.headers };
   if (body !== null) headers['content-type'] = 'application/json';
-  const res = await streamRequest(t.scope, t.dispatcher, { url: t.url, method, headers, body, timeoutMs: t.timeoutMs }, {
+  const req = { url: t.url, method, headers, body, timeoutMs: t.timeoutMs, wholeTimeout: true, maxBytes: t.maxBytes };
+  const res = await streamRequest(t.scope, t.dispatcher, req, {
     onData(chunk: Buffer) {
-      if (size < MAX_BODY) {
-        chunks.push(chunk);
-        size += chunk.length;
-      }
+      chunks.push(chunk);
     },
   });
   const base = { status: res.status, t0: res.t0, tEnd: res.tEnd, result: null };
@@ -151,7 +148,7 @@ export async function rpcStream(t: RpcTarget, method: string, params: unknown, o
   const res = await streamRequest(
     t.scope,
     t.dispatcher,
-    { url: t.url, method: 'POST', headers, body, timeoutMs: t.timeoutMs },
+    { url: t.url, method: 'POST', headers, body, timeoutMs: t.timeoutMs, maxBytes: t.maxBytes },
     {
       onStart(status: number, h: IncomingHttpHeaders) {
         sse = status >= 200 && status < 300 && String(h['content-type'] ?? '').includes('text/event-stream');

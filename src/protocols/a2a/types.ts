@@ -70,8 +70,14 @@ export interface A2aCallOptions {
   /** The `name` tag of this call's metrics. */
   name?: string;
   tags?: Readonly<Record<string, string>>;
+  /** No headers, or a silent stream, this long fails the call; for a JSON answer, a deadline for all of it. */
   timeout?: DurationInput;
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Largest response read, in bytes, a whole stream included (default: http.maxResponseBytes, 10 MiB;
+   * 0 = no limit); past it the call fails with RESPONSE_TOO_LARGE.
+   */
+  maxResponseBytes?: number;
 }
 
 export interface A2aSendOptions extends A2aCallOptions {

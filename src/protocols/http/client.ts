@@ -9,7 +9,7 @@ import type { Abortable, VuScope } from '../vu-scope.ts';
 import type { HttpAgent } from './agent.ts';
 import { errorCodeOf, type ErrorCode } from './error-codes.ts';
 import { HAS_LOCATION, HAS_SET_COOKIE } from './h1-parser.ts';
-import type { H1Request } from './h1-pool.ts';
+import { bodyTimeout, H1Error, type Expiring, type H1Request } from './h1-pool.ts';
 import { eachHeader, HttpResponse, rawHeaderBytes, type HttpTimings, type RawHeaders } from './response.ts';
 import { urlTags } from './url-tags.ts';
 
@@ -22,8 +22,18 @@ export interface HttpParams {
   tags?: Readonly<Record<string, string>>;
   /** The `name` tag: groups URLs with ids into one series (defaults to the URL). */
   name?: string;
-  /** Request timeout (default 60s): no headers, or a body that stalls, past it fails with an error_code. */
+  /**
+   * Request timeout (default: http.timeout, 60s): a deadline for the whole request from its start, as in k6.
+   * Past it the request fails with UND_ERR_HEADERS_TIMEOUT (no headers yet) or UND_ERR_BODY_TIMEOUT (the body
+   * was still arriving).
+   */
   timeout?: DurationInput;
+  /**
+   * Largest response body kept, in bytes (default: http.maxResponseBytes, 10 MiB; 0 = no limit). A larger body,
+   * or a Content-Length that announces one, fails the request with RESPONSE_TOO_LARGE. Discarded bodies
+   * (`responseType: 'none'`) are not limited: they are counted, not kept.
+   */
+  maxResponseBytes?: number;
   /**
    * Redirects to follow for this request; the response after the last one is returned as it is (0 returns the
    * first 3xx). Without it the test-wide http.maxRedirects (default 10) applies, and a redirect past that limit
@@ -60,6 +70,33 @@ export interface HttpDefaults {
   readonly expected: Uint8Array;
   readonly headers: Readonly<Record<string, string>>;
   readonly cookies: boolean;
+  /** http.maxResponseBytes: largest body kept (0 = no limit). */
+  readonly maxResponseBytes: number;
+}
+
+/** http.maxResponseBytes unless the script sets it: 10 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** A per-request maxResponseBytes, checked (it comes from the script). */
+function responseLimit(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new TypeError(`maxResponseBytes must be a whole number of bytes >= 0 (0 = no limit), got ${String(v)}`);
+  return v;
+}
+
+const CONTENT_LENGTH = Buffer.from('content-length', 'latin1');
+
+/** The Content-Length among undici's raw header pairs, or -1. */
+function announcedLength(raw: Buffer[]): number {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as Buffer;
+    if (name.length !== 14) continue;
+    let same = true;
+    for (let j = 0; j < 14 && same; j++) same = ((name[j] as number) | 0x20) === CONTENT_LENGTH[j];
+    if (!same) continue;
+    const n = Number((raw[i + 1] as Buffer).toString('latin1').trim());
+    return Number.isSafeInteger(n) && n >= 0 ? n : -1;
+  }
+  return -1;
 }
 
 export function expectedTable(specs: readonly StatusSpec[] | undefined): Uint8Array {
@@ -146,8 +183,12 @@ function newCookieJar(): ToughCookie.CookieJar {
  * (plain HTTP) or of undici (HTTPS): callbacks, no body stream, no promise
  * chain per request. Phase times give k6's http_req_* timings.
  */
-class Exchange implements Abortable {
+class Exchange implements Abortable, Expiring {
   t0 = 0;
+  /** The whole request's deadline (performance.now()); HTTPS requests are swept against it by the pool (expire()). */
+  deadline = 0;
+  /** Largest body accepted from undici (agentload's pool checks its own); Infinity: no limit. */
+  max = Infinity;
   tConn = 0;
   tSent = 0;
   tFirst = 0;
@@ -196,13 +237,28 @@ class Exchange implements Abortable {
     this.statusText = statusText;
     this.rawHeaders = rawHeaders;
     this.present = present ?? -1;
+    // undici's headers (agentload's pool refuses an announced body itself)
+    if (present === undefined && this.max !== Infinity && Array.isArray(rawHeaders)) {
+      const n = announcedLength(rawHeaders);
+      if (n > this.max) this.abort(new H1Error(`the response announces ${n} bytes (content-length), more than maxResponseBytes (${this.max})`, 'RESPONSE_TOO_LARGE'));
+    }
     return true;
   }
 
   onData(chunk: Buffer): boolean {
     this.received += chunk.length;
+    if (this.received > this.max) {
+      this.chunks = null;
+      this.abort(new H1Error(`the response body exceeded maxResponseBytes (${this.max} bytes)`, 'RESPONSE_TOO_LARGE'));
+      return true;
+    }
     if (this.chunks !== null) this.chunks.push(chunk);
     return true;
+  }
+
+  /** The deadline passed (HTTPS: the pool's sweep calls this). */
+  expire(): void {
+    this.abort(this.status === 0 ? new H1Error('no response headers within the request timeout', 'UND_ERR_HEADERS_TIMEOUT') : bodyTimeout());
   }
 
   /** Bytes of the response on the wire, from agentload's pool; -1 from undici (estimated from the parts). */
@@ -213,7 +269,8 @@ class Exchange implements Abortable {
     this.resolve(null);
   }
 
-  onError(err: Error): void {
+  onError(err: Error, bytes?: number): void {
+    if (bytes !== undefined) this.receivedBytes = bytes;
     this.resolve(err);
   }
 }
@@ -313,18 +370,25 @@ export class HttpClient {
 
     const timeoutMs = params?.timeout === undefined ? d.timeoutMs : parseDuration(params.timeout, 'timeout');
     const keepBody = !(d.discardResponseBodies || params?.responseType === 'none');
+    // a discarded body is counted, not kept: only the timeout bounds it (a deliberate large download)
+    const limit = params?.maxResponseBytes === undefined ? d.maxResponseBytes : responseLimit(params.maxResponseBytes);
+    const maxBody = !keepBody || limit === 0 ? Infinity : limit;
     const x = new Exchange(keepBody);
 
     scope.track(x);
     x.t0 = now();
+    x.deadline = x.t0 + timeoutMs;
     const err = await new Promise<Error | null>((resolve) => {
       x.resolve = resolve;
       try {
         if (target.plain) {
-          const req: H1Request = { method, path: target.path, headers, body: body === null ? null : body.data, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+          const req: H1Request = { method, path: target.path, headers, body: body === null ? null : body.data, deadline: x.deadline, maxBodyBytes: maxBody };
           this.agent.h1.dispatch(target.origin, req, x);
           return;
         }
+        // undici times headers and pauses only: the whole-request deadline is the pool's sweep
+        x.max = maxBody;
+        this.agent.h1.watch(x);
         this.agent.dispatcher.dispatch(
           {
             origin: target.origin,
@@ -343,6 +407,7 @@ export class HttpClient {
     });
     const tEnd = now();
     scope.untrack(x);
+    if (!target.plain) this.agent.h1.unwatch(x);
 
     // timings
     let blocked: number, connecting = 0, tls = 0, sending = 0, waiting = 0, receiving = 0, duration = 0;
@@ -415,7 +480,8 @@ export class HttpClient {
       if (setCookies.length > 0) for (const c of setCookies) this.cookieJar.setCookieSync(c, url, { ignoreError: true });
     }
 
-    const res = new HttpResponse({ method, url }, url, status, x.statusText, x.rawHeaders, x.chunks, timings, errMsg, code, expected);
+    // a body past the limit is not handed to the script, not even its first part
+    const res = new HttpResponse({ method, url }, url, status, x.statusText, x.rawHeaders, code === 'RESPONSE_TOO_LARGE' ? null : x.chunks, timings, errMsg, code, expected);
     if (location !== undefined && redirectsLeft > 0) {
       let next: string;
       try {

@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   EHOSTUNREACH: 'host unreachable',
   UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
   UND_ERR_HEADERS_TIMEOUT: 'no response headers within the request timeout',
-  UND_ERR_BODY_TIMEOUT: 'response body stalled past the request timeout',
+  UND_ERR_BODY_TIMEOUT: 'the response body was still arriving (or stalled) when the request timeout ran out',
   UND_ERR_SOCKET: 'socket closed or failed during the request',
   UND_ERR_ABORTED: 'request aborted',
   UND_ERR_INVALID_ARG: 'invalid request argument',
@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   INVALID_URL: 'the URL could not be parsed',
   INTERRUPTED: 'the VU was interrupted (stop or ramp-down)',
   TOO_MANY_REDIRECTS: 'more redirects than allowed',
+  RESPONSE_TOO_LARGE: 'the response body is larger than maxResponseBytes (announced or received); the connection was closed',
   UNKNOWN: 'an error without a code',
 } as const;
 

@@ -83,6 +83,11 @@ export class H1Parser {
   #noBody = false;
   /** The server's Keep-Alive timeout hint in ms from the last response, or -1. */
   keepAliveHintMs = -1;
+  /**
+   * The body length the current response announces (Content-Length), set before `onHead` is called; -1 when
+   * it announces none (chunked, until close, or no body), so that a client can refuse a body before reading it.
+   */
+  contentLength = -1;
 
   constructor(private readonly sink: H1ParserSink) {}
 
@@ -303,8 +308,10 @@ export class H1Parser {
     if (chunked && contentLength !== -1) close = true;
     this.#keepAlive = !close;
     this.keepAliveHintMs = keepAliveHint;
+    const noBody = this.#noBody || status === 204 || status === 304;
+    this.contentLength = noBody || chunked ? -1 : contentLength;
     this.sink.onHead(status, statusText, buf.subarray(blockStart, end), present);
-    if (this.#noBody || status === 204 || status === 304) {
+    if (noBody) {
       this.#done();
     } else if (chunked) {
       this.#state = State.ChunkSize;

@@ -11,6 +11,11 @@
  * UND_ERR_SOCKET, … and Node's system codes), so a test's error_code tags do
  * not depend on the transport. HTTPS and everything streaming (SSE, LLM, A2A)
  * stay on undici.
+ *
+ * Each request has a deadline for the whole exchange and a limit on its body
+ * (RESPONSE_TOO_LARGE, refused at the headers when Content-Length says so):
+ * neither a body that trickles forever nor one that never ends can hold a
+ * connection or memory past them. One sweep timer checks every deadline.
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -27,7 +32,8 @@ export interface H1Handler {
   onData(chunk: Buffer): boolean;
   /** `bytes`: the response as it came on the wire (status line, headers, body with its framing). */
   onComplete(trailers: null, bytes: number): void;
-  onError(err: Error): void;
+  /** `bytes`: what had been read of the response when it failed. */
+  onError(err: Error, bytes?: number): void;
 }
 
 export interface H1Request {
@@ -37,10 +43,19 @@ export interface H1Request {
   /** Header names in lower case. The same object for many requests lets the pool reuse the serialized head. */
   headers: Readonly<Record<string, string>>;
   body: string | Uint8Array | null;
-  /** Time allowed for the response headers, from the moment the request is written (ms). */
-  headersTimeout: number;
-  /** Time allowed between two pieces of the body (ms). */
-  bodyTimeout: number;
+  /**
+   * performance.now() past which the request fails, whatever phase it is in (the request timeout, counted by the
+   * caller from the request's start): UND_ERR_HEADERS_TIMEOUT before the headers, UND_ERR_BODY_TIMEOUT after.
+   */
+  deadline: number;
+  /** Largest body accepted (bytes); past it, or announced past it, the request fails with RESPONSE_TOO_LARGE. Infinity: no limit. */
+  maxBodyBytes: number;
+}
+
+/** Work timed by the pool's sweep that is not one of its requests (undici's): `expire()` is called once, past `deadline`. */
+export interface Expiring {
+  readonly deadline: number;
+  expire(): void;
 }
 
 /** A transport failure with a stable code (the same codes undici uses). */
@@ -73,6 +88,15 @@ const noop = (): void => {};
 const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
 /** How often in-flight requests are checked against their deadlines (ms). */
 const SWEEP_MS = 25;
+
+/** The request's deadline passed after its headers: the body was still arriving, or had stalled. */
+export function bodyTimeout(): H1Error {
+  return new H1Error('the response body was still arriving when the request timeout ran out', 'UND_ERR_BODY_TIMEOUT');
+}
+
+function tooLarge(message: string): H1Error {
+  return new H1Error(message, 'RESPONSE_TOO_LARGE');
+}
 
 interface Queued {
   req: H1Request;
@@ -118,12 +142,14 @@ class Connection implements H1ParserSink {
   readonly parser: H1Parser;
   handler: H1Handler | null = null;
   connected = false;
-  /** performance.now() past which the current phase (connect, headers, body) has failed. */
+  /** performance.now() past which the connect, or the request in flight, has failed. */
   deadline: number;
   /** When an idle socket stops being reused. */
   idleUntil = 0;
-  #bodyTimeout = 0;
   #started = false;
+  /** The request's body limit, and the body bytes received so far. */
+  #maxBody = Infinity;
+  #body = 0;
   /** Responses completed on this connection. */
   #served = 0;
   #req: H1Request | null = null;
@@ -178,13 +204,14 @@ class Connection implements H1ParserSink {
     this.parser.expect(req.method === 'HEAD');
     this.#started = false;
     this.#completed = false;
-    this.#bodyTimeout = req.bodyTimeout;
+    this.#maxBody = req.maxBodyBytes;
+    this.#body = 0;
     this.origin.pool.busy.add(this);
     handler.onConnect((err?: Error) => {
       if (this.handler === handler) this.fail(err ?? new H1Error('request aborted', 'UND_ERR_ABORTED'));
     });
     if (this.handler !== handler) return; // aborted before it was written
-    this.deadline = now() + req.headersTimeout;
+    this.deadline = req.deadline;
     let bytes = head.length;
     if (body === null) {
       this.socket.write(head);
@@ -200,11 +227,22 @@ class Connection implements H1ParserSink {
 
   // the handler may abort the request from its callbacks: later pieces of the same read then go nowhere
   onHead(status: number, statusText: string, headerBlock: Buffer, present: number): void {
-    this.handler?.onHeaders(status, headerBlock, noop, statusText, present);
+    const h = this.handler;
+    if (h === null) return;
+    h.onHeaders(status, headerBlock, noop, statusText, present);
+    // refused before a byte of it is read: the connection closes, the body is never received
+    const announced = this.parser.contentLength;
+    if (announced > this.#maxBody && this.handler === h) {
+      this.fail(tooLarge(`the response announces ${announced} bytes (content-length), more than maxResponseBytes (${this.#maxBody})`));
+    }
   }
 
   onBody(chunk: Buffer): void {
-    this.handler?.onData(chunk);
+    const h = this.handler;
+    if (h === null) return;
+    this.#body += chunk.length;
+    if (this.#body > this.#maxBody) this.fail(tooLarge(`the response body exceeded maxResponseBytes (${this.#maxBody} bytes)`));
+    else h.onData(chunk);
   }
 
   onDone(keepAlive: boolean): void {
@@ -212,13 +250,13 @@ class Connection implements H1ParserSink {
     this.#keepAlive = keepAlive;
   }
 
-  /** Fail the request in flight and close the socket. */
+  /** Fail the request in flight and close the socket (never reused: the rest of the response may still come). */
   fail(err: Error): void {
     const h = this.handler;
     this.handler = null;
     this.origin.pool.busy.delete(this);
     this.socket.destroy();
-    if (h !== null) h.onError(err);
+    if (h !== null) h.onError(err, this.#started ? this.#read : 0);
   }
 
   #data(chunk: Buffer): void {
@@ -237,8 +275,6 @@ class Connection implements H1ParserSink {
     let extra: number;
     try {
       extra = this.parser.execute(chunk);
-      // bodyTimeout runs from the last bytes received (headers or body), as in undici
-      if (this.parser.headersSeen) this.deadline = now() + this.#bodyTimeout;
     } catch (e) {
       this.fail(e as Error);
       return;
@@ -276,7 +312,7 @@ class Connection implements H1ParserSink {
       } else {
         this.handler = null;
         if (this.#replayable && !this.#started && this.#req !== null && this.#head !== null) this.origin.requeue(this.#req, h, this.#head);
-        else h.onError(this.#error ?? new H1Error('other side closed', 'UND_ERR_SOCKET'));
+        else h.onError(this.#error ?? new H1Error('other side closed', 'UND_ERR_SOCKET'), this.#started ? this.#read : 0);
       }
     }
     this.origin.closed(this, this.connected ? null : (this.#error ?? new H1Error('connection closed before it was established', 'UND_ERR_SOCKET')));
@@ -443,6 +479,8 @@ export class H1Pool {
   readonly keepAliveTimeoutMs: number;
   /** Connections with a request in flight or a connect under way: their deadlines are swept. */
   readonly busy = new Set<Connection>();
+  /** Other work whose deadline the sweep checks (see watch()). */
+  readonly #watched = new Set<Expiring>();
   readonly #origins = new Map<string, Origin>();
   readonly #onConnectTiming: (ms: number) => void;
   #sweeper: NodeJS.Timeout | null = null;
@@ -473,11 +511,27 @@ export class H1Pool {
       o = new Origin(this, host, u.port === '' ? 80 : Number(u.port), u.host);
       this.#origins.set(origin, o);
     }
-    if (this.#sweeper === null) {
-      this.#sweeper = setInterval(() => this.#sweep(), SWEEP_MS);
-      this.#sweeper.unref();
-    }
+    this.#startSweeper();
     o.dispatch(req, handler);
+  }
+
+  /**
+   * Time `w` with this pool's sweep: its `expire()` is called once `deadline` has passed, unless unwatch()
+   * came first. The HTTPS requests (undici) get their whole-request deadline this way, without a timer each.
+   */
+  watch(w: Expiring): void {
+    this.#watched.add(w);
+    this.#startSweeper();
+  }
+
+  unwatch(w: Expiring): void {
+    this.#watched.delete(w);
+  }
+
+  #startSweeper(): void {
+    if (this.#sweeper !== null || this.#closed) return;
+    this.#sweeper = setInterval(() => this.#sweep(), SWEEP_MS);
+    this.#sweeper.unref();
   }
 
   track(c: Connection): void {
@@ -491,6 +545,13 @@ export class H1Pool {
   #sweep(): void {
     const t = now();
     if (++this.#sweeps % 4 === 0) for (const o of this.#origins.values()) o.expireIdle(t);
+    if (this.#watched.size > 0) {
+      for (const w of this.#watched) {
+        if (w.deadline > t) continue;
+        this.#watched.delete(w);
+        w.expire();
+      }
+    }
     if (this.busy.size === 0) return;
     for (const c of this.busy) {
       if (c.deadline > t) continue;
@@ -499,7 +560,7 @@ export class H1Pool {
         c.socket.destroy(new H1Error(`connect timed out after ${this.connectTimeoutMs} ms`, 'UND_ERR_CONNECT_TIMEOUT'));
       } else if (c.parser.busy && c.handler !== null) {
         const headers = !c.parser.headersSeen;
-        c.fail(headers ? new H1Error('no response headers within the request timeout', 'UND_ERR_HEADERS_TIMEOUT') : new H1Error('response body stalled past the request timeout', 'UND_ERR_BODY_TIMEOUT'));
+        c.fail(headers ? new H1Error('no response headers within the request timeout', 'UND_ERR_HEADERS_TIMEOUT') : bodyTimeout());
       }
     }
   }
@@ -509,6 +570,7 @@ export class H1Pool {
     this.#closed = true;
     if (this.#sweeper !== null) clearInterval(this.#sweeper);
     this.#sweeper = null;
+    this.#watched.clear();
     const err = new H1Error('the HTTP pool is closed', 'UND_ERR_DESTROYED');
     for (const o of this.#origins.values()) o.close(err);
     for (const c of [...this.busy]) c.fail(err);

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { TagSet } from '../../metrics/tags.ts';
 import { parseDuration } from '../../util/duration.ts';
-import { DEFAULT_USER_AGENT } from '../http/client.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT } from '../http/client.ts';
 import { errorCodeOf } from '../http/error-codes.ts';
 import type { VuScope } from '../vu-scope.ts';
 import { apiErrorOf, ChatStreamReader, firstChoice, outputOf, tokensPerChunk, usageOf, type ReportedUsage } from './chat-stream.ts';
@@ -11,9 +11,6 @@ import { costOf, estimateTokens, meetsSlo, timingsOf, type LlmTimings } from './
 import { llmMetrics as M } from './metrics.ts';
 import { DEFAULT_LLM_PLAN, priceError, sloMs, type LlmPlan, type LlmPrice, type LlmSloMs } from './options.ts';
 import type { LlmChatMessage, LlmChatParams, LlmChatResult, LlmUsage } from './types.ts';
-
-/** Largest non-streamed body kept (a completion, or an error message). */
-const MAX_BODY = 8 * 1024 * 1024;
 
 const STATUS_TEXT: string[] = [];
 for (let i = 0; i < 1000; i++) STATUS_TEXT.push(String(i));
@@ -63,6 +60,8 @@ export class LlmClient {
     private readonly dispatcher: Dispatcher,
     private readonly plan: LlmPlan = DEFAULT_LLM_PLAN,
     private readonly httpBaseUrl = '',
+    /** http.maxResponseBytes: the largest response read, stream included (0 = no limit). */
+    private readonly maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
   ) {}
 
   /** The base URL calls use: `llm.baseUrl`, else LLM_BASE_URL, else the HTTP base URL + `/v1`. */
@@ -105,6 +104,10 @@ export class LlmClient {
       if (errors.length > 0) throw new TypeError(errors.join('; '));
     }
     const timeoutMs = params.timeout === undefined ? this.plan.timeoutMs : parseDuration(params.timeout, 'ctx.llm.chat(): timeout');
+    const maxBytes = params.maxResponseBytes ?? this.maxResponseBytes;
+    if (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 0) {
+      throw new TypeError(`ctx.llm.chat(): maxResponseBytes must be a whole number of bytes >= 0 (0 = no limit), got ${String(maxBytes)}`);
+    }
     const stream = params.stream ?? true;
     const includeUsage = params.includeUsage ?? this.plan.includeUsage;
 
@@ -126,7 +129,7 @@ export class LlmClient {
     if (key !== undefined) headers.authorization = `Bearer ${key}`;
     if (params.headers !== undefined) for (const [k, v] of Object.entries(params.headers)) headers[k.toLowerCase()] = v;
 
-    const o = await this.#exchange(`${base}${params.path ?? '/chat/completions'}`, headers, JSON.stringify(body), timeoutMs);
+    const o = await this.#exchange(`${base}${params.path ?? '/chat/completions'}`, headers, JSON.stringify(body), timeoutMs, maxBytes, !stream);
     const { outcome, t0, tHeaders, tEnd, status } = o;
 
     const reported = outcome.reported;
@@ -175,21 +178,20 @@ export class LlmClient {
     headers: Record<string, string>,
     body: string,
     timeoutMs: number,
+    maxBytes: number,
+    wholeTimeout: boolean,
   ): Promise<{ outcome: Outcome; t0: number; tHeaders: number; tEnd: number; status: number }> {
     let reader: ChatStreamReader | null = null;
+    // bounded: streamRequest stops reading past maxBytes (RESPONSE_TOO_LARGE)
     const raw: Buffer[] = [];
-    let rawSize = 0;
-    const res = await streamRequest(this.scope, this.dispatcher, { url, method: 'POST', headers, body, timeoutMs }, {
+    const res = await streamRequest(this.scope, this.dispatcher, { url, method: 'POST', headers, body, timeoutMs, wholeTimeout, maxBytes }, {
       onStart(status: number, h: IncomingHttpHeaders) {
         const type = String(h['content-type'] ?? '');
         if (status >= 200 && status < 300 && type.includes('text/event-stream')) reader = new ChatStreamReader();
       },
       onData(chunk: Buffer, at: number) {
         if (reader !== null) reader.feed(chunk, at);
-        else if (rawSize < MAX_BODY) {
-          raw.push(chunk);
-          rawSize += chunk.length;
-        }
+        else raw.push(chunk);
       },
     });
     const r = reader as ChatStreamReader | null;

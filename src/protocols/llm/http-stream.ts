@@ -13,6 +13,15 @@ export interface StreamRequest {
   readonly body: string | null;
   /** No response headers within it, or a body that stalls longer than it, fails the request (undici's timeouts). */
   readonly timeoutMs: number;
+  /** Also a deadline for the whole exchange, from its start (a JSON body, not a stream): see `timeoutMs`. */
+  readonly wholeTimeout?: boolean;
+  /** Largest body read (bytes); past it, or announced past it, the request fails with RESPONSE_TOO_LARGE. 0 or absent: no limit. */
+  readonly maxBytes?: number;
+}
+
+/** An error with a stable `code` (an error_code tag). */
+export function codedError(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
 }
 
 /** Callbacks of a streamed response; `at` is `performance.now()` when the bytes arrived. */
@@ -43,6 +52,8 @@ class StreamExchange implements Abortable, StreamControl {
   tHeaders = 0;
   status = 0;
   received = 0;
+  /** Largest body accepted; Infinity: no limit. */
+  max = Infinity;
   #controller: Dispatcher.DispatchController | null = null;
   #pending: Error | null = null;
   #done = false;
@@ -69,11 +80,20 @@ class StreamExchange implements Abortable, StreamControl {
     const at = performance.now();
     this.tHeaders = at;
     this.status = statusCode;
+    const announced = Number(headers['content-length'] ?? -1);
+    if (announced > this.max) {
+      this.cancel(codedError(`the response announces ${announced} bytes (content-length), more than maxResponseBytes (${this.max})`, 'RESPONSE_TOO_LARGE'));
+      return;
+    }
     this.sink.onStart?.(statusCode, headers, at);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.received += chunk.length;
+    if (this.received > this.max) {
+      this.cancel(codedError(`the response exceeded maxResponseBytes (${this.max} bytes)`, 'RESPONSE_TOO_LARGE'));
+      return;
+    }
     this.sink.onData(chunk, performance.now());
   }
 
@@ -123,8 +143,20 @@ export async function streamRequest(
     return { t0: now, tHeaders: 0, tEnd: now, status: 0, error: err };
   }
   const path = `${url.pathname}${url.search}`;
+  if (req.maxBytes !== undefined && req.maxBytes > 0) x.max = req.maxBytes;
   scope.track(x);
   x.t0 = performance.now();
+  // a JSON body must be whole within the timeout (a body trickling forever would never end otherwise)
+  const whole =
+    req.wholeTimeout === true
+      ? setTimeout(() => {
+          x.cancel(
+            x.tHeaders === 0
+              ? codedError('no response headers within the request timeout', 'UND_ERR_HEADERS_TIMEOUT')
+              : codedError('the response body was still arriving when the request timeout ran out', 'UND_ERR_BODY_TIMEOUT'),
+          );
+        }, req.timeoutMs)
+      : null;
   const error = await new Promise<Error | null>((resolve) => {
     x.resolve = resolve;
     try {
@@ -145,6 +177,7 @@ export async function streamRequest(
     }
   });
   const tEnd = performance.now();
+  if (whole !== null) clearTimeout(whole);
   scope.untrack(x);
   const sent = req.method.length + path.length + url.origin.length + 60 + headerBytes(req.headers) + (req.body === null ? 0 : Buffer.byteLength(req.body));
   const neverSent = error !== null && x.tHeaders === 0 && NOT_CONNECTED.has(errorCodeOf(error));

@@ -49,7 +49,13 @@ export interface LlmChatParams {
   /** An API key for this call (default: from the variable `llm.apiKeyEnv` names). */
   apiKey?: string;
   headers?: Readonly<Record<string, string>>;
+  /** No headers, or a stream silent, this long fails the call; without `stream`, a deadline for the whole response. */
   timeout?: DurationInput;
+  /**
+   * Largest response read, in bytes, the whole stream included (default: http.maxResponseBytes, 10 MiB;
+   * 0 = no limit); past it the call fails with RESPONSE_TOO_LARGE.
+   */
+  maxResponseBytes?: number;
   /** Price for this call, replacing the price table's. */
   price?: LlmPrice;
   /** Objectives for this call, replacing `llm.slo`. */

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { parseDuration, type DurationInput } from '../../util/duration.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../http/client.ts';
 import type { VuScope } from '../vu-scope.ts';
 import { SseStream } from './stream.ts';
 
@@ -21,6 +22,12 @@ export interface SseOpenOptions {
   lastEventId?: string;
   /** Reconnect after a network failure, with Last-Event-ID: `true` for the defaults, or the policy. Off by default. */
   reconnect?: boolean | SseReconnectOptions;
+  /**
+   * Largest event (or line), in characters, and the most event data kept unread (default: http.maxResponseBytes,
+   * 10 MiB; 0 = no limit). A larger event ends the stream with SSE_EVENT_TOO_LARGE. The stream itself may run
+   * as long as it likes.
+   */
+  maxEventBytes?: number;
 }
 
 export interface SseReconnectOptions {
@@ -35,6 +42,8 @@ export interface SseDefaults {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** http.maxResponseBytes (0 = no limit; absent: 10 MiB). */
+  readonly maxEventBytes?: number;
 }
 
 function reconnectPolicy(r: boolean | SseReconnectOptions | undefined): { retries: number; delayMs: number } | null {
@@ -90,6 +99,10 @@ export class SseClient {
     }
     if (options.headers !== undefined) for (const k in options.headers) headers[k.toLowerCase()] = options.headers[k] as string;
     const { name: tagName, ...tags } = options.tags ?? {};
+    const maxEventBytes = options.maxEventBytes ?? this.defaults.maxEventBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (typeof maxEventBytes !== 'number' || !Number.isInteger(maxEventBytes) || maxEventBytes < 0) {
+      throw new TypeError(`sse.open(): maxEventBytes must be a whole number >= 0 (0 = no limit), got ${String(maxEventBytes)}`);
+    }
     const stream = new SseStream(this.scope, this.dispatcher, {
       url: full,
       origin: u.origin,
@@ -102,6 +115,7 @@ export class SseClient {
       tags,
       lastEventId: options.lastEventId ?? '',
       reconnect: reconnectPolicy(options.reconnect),
+      maxEventBytes,
     });
     stream.start();
     return stream;

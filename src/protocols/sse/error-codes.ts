@@ -6,7 +6,7 @@
 export const SSE_ERROR_CODES = {
   SSE_BAD_STATUS: 'the server answered with a non-2xx status (see the status tag); no reconnection',
   SSE_BAD_CONTENT_TYPE: 'the response is not text/event-stream; no reconnection',
-  SSE_EVENT_TOO_LARGE: 'an event (or a line) grew past the parser limit of 16 MiB',
+  SSE_EVENT_TOO_LARGE: 'an event (or a line) grew past maxEventBytes (default http.maxResponseBytes, 10 MiB); no reconnection',
   SSE_RECONNECT_FAILED: 'every reconnection attempt failed; the stream ended',
   INVALID_URL: 'the URL could not be parsed or is not http:// or https://',
 } as const;

@@ -8,7 +8,7 @@ import { errorCodeOf } from '../http/error-codes.ts';
 import { AsyncQueue } from '../ws/async-queue.ts';
 import { Listeners } from '../ws/listeners.ts';
 import { InterruptedError, type Abortable, type VuScope } from '../vu-scope.ts';
-import { isRetryable, SSE_ERROR_CODES, type SseErrorCode } from './error-codes.ts';
+import { isRetryable, type SseErrorCode } from './error-codes.ts';
 import { SseEvent } from './event.ts';
 import { sseMetrics as M } from './metrics.ts';
 import { WakeableSleep } from '../../util/wakeable-sleep.ts';
@@ -26,6 +26,8 @@ export interface SseStreamSettings {
   readonly tags: Readonly<Record<string, string>>;
   readonly lastEventId: string;
   readonly reconnect: { readonly retries: number; readonly delayMs: number } | null;
+  /** Largest event (or line) in characters, and the most event data buffered unread; 0 = no limit. */
+  readonly maxEventBytes: number;
 }
 
 /** How a stream ended. */
@@ -52,7 +54,8 @@ export interface SseStreamEvents {
   end: (result: SseResult) => void;
 }
 
-const MAX_EVENT_CHARS = 16 * 1024 * 1024;
+/** Of the body of a failed (non-2xx) response, only this much is read, for the error message. */
+const ERROR_BODY_CHARS = 512;
 
 type Outcome = { kind: 'end'; endedBy: 'server' | 'client' } | { kind: 'fail'; code: SseErrorCode; status: number; message: string } | { kind: 'interrupted' };
 
@@ -68,10 +71,23 @@ function headerBytes(h: Readonly<Record<string, string | string[] | undefined>>)
   return n;
 }
 
-async function readSome(body: AsyncIterable<Buffer>, max: number): Promise<string> {
+type Body = AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', fn: () => void): void };
+
+/** The start of a body (up to `max` characters, within `timeoutMs`), then the body is dropped: an error page may never end. */
+async function readSome(body: Body, max: number, timeoutMs: number): Promise<string> {
   let s = '';
-  for await (const chunk of body) {
-    if (s.length < max) s += chunk.toString('utf8');
+  body.on('error', () => undefined); // destroying an unread body makes it emit an abort error
+  const timer = setTimeout(() => body.destroy(), timeoutMs);
+  try {
+    for await (const chunk of body) {
+      s += chunk.toString('utf8');
+      if (s.length >= max) break;
+    }
+  } catch {
+    // cut short: keep what came
+  } finally {
+    clearTimeout(timer);
+    body.destroy();
   }
   return s.slice(0, max);
 }
@@ -89,7 +105,7 @@ export class SseStream implements Abortable, AsyncIterable<SseEvent> {
   #resolveDone!: (r: SseResult) => void;
   #rejectDone!: (e: Error) => void;
   /** `break` out of a for-await loop closes the stream, as with Node's readable streams. */
-  readonly #queue = new AsyncQueue<SseEvent>(10_000, () => void this.close());
+  readonly #queue: AsyncQueue<SseEvent>;
   readonly #parser: EventSourceParser;
   readonly #tags: TagSet;
   readonly #t0 = now();
@@ -114,6 +130,9 @@ export class SseStream implements Abortable, AsyncIterable<SseEvent> {
   ) {
     this.url = settings.url;
     this.#lastEventId = settings.lastEventId;
+    const max = settings.maxEventBytes > 0 ? settings.maxEventBytes : undefined;
+    // events a slow reader has not taken yet: at most 10,000, and at most the event limit of data
+    this.#queue = new AsyncQueue<SseEvent>(10_000, () => void this.close(), (e) => e.data.length, max);
     let tags = scope.tags.with('name', settings.name).with('method', settings.method);
     for (const k in settings.tags) tags = tags.with(k, settings.tags[k] as string);
     this.#tags = tags;
@@ -127,7 +146,7 @@ export class SseStream implements Abortable, AsyncIterable<SseEvent> {
         }
         // unknown fields and invalid retry values are ignored, as the SSE spec says
       },
-      maxBufferSize: MAX_EVENT_CHARS,
+      maxBufferSize: max,
     });
     this.done = new Promise<SseResult>((resolve, reject) => {
       this.#resolveDone = resolve;
@@ -240,9 +259,9 @@ export class SseStream implements Abortable, AsyncIterable<SseEvent> {
     store.add(builtin.data_received, this.scope.tags, headerBytes(res.headers) + 15 + res.statusText.length);
     const status = res.statusCode;
     this.#status = status;
-    const body = res.body as AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', fn: () => void): void };
+    const body = res.body as Body;
     if (status < 200 || status >= 300) {
-      const text = await readSome(body, 512).catch(() => '');
+      const text = await readSome(body, ERROR_BODY_CHARS, s.timeoutMs);
       return { kind: 'fail', code: 'SSE_BAD_STATUS', status, message: `status ${status}${text === '' ? '' : `: ${text}`}` };
     }
     const ct = res.headers['content-type'];
@@ -274,7 +293,9 @@ export class SseStream implements Abortable, AsyncIterable<SseEvent> {
   #failure(e: unknown, status: number): Outcome {
     if (this.#interrupt !== null) return { kind: 'interrupted' };
     if (this.#clientClosed) return { kind: 'end', endedBy: 'client' };
-    if (this.#parseOverflow) return { kind: 'fail', code: 'SSE_EVENT_TOO_LARGE', status, message: SSE_ERROR_CODES.SSE_EVENT_TOO_LARGE };
+    if (this.#parseOverflow) {
+      return { kind: 'fail', code: 'SSE_EVENT_TOO_LARGE', status, message: `an event (or a line) grew past ${this.settings.maxEventBytes} characters (maxEventBytes)` };
+    }
     return { kind: 'fail', code: errorCodeOf(e), status, message: e instanceof Error ? e.message : String(e) };
   }
 

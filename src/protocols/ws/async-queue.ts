@@ -2,11 +2,14 @@
  * A push/pull queue behind an async iterator: the producer pushes values,
  * the consumer awaits them; `end()` finishes the iteration, `fail()` makes
  * the next pull throw. Values pushed while nobody waits are buffered up to
- * `limit` (the oldest are dropped past it, counted in `dropped`).
+ * `limit` values and, with `weigh`, up to `maxWeight` in all (bytes: a
+ * consumer that falls behind a fast stream must not hold it all in memory);
+ * the oldest are dropped past either, counted in `dropped`.
  */
 export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   #items: T[] = [];
   #head = 0;
+  #weight = 0;
   #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: Error) => void } | null = null;
   #ended = false;
   #error: Error | null = null;
@@ -15,6 +18,8 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   constructor(
     private readonly limit = 10_000,
     private readonly onReturn: () => void = () => undefined,
+    private readonly weigh: ((value: T) => number) | null = null,
+    private readonly maxWeight = Infinity,
   ) {}
 
   get size(): number {
@@ -30,8 +35,9 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
       return;
     }
     this.#items.push(value);
-    if (this.size > this.limit) {
-      this.#head++;
+    if (this.weigh !== null) this.#weight += this.weigh(value);
+    while (this.size > this.limit || (this.#weight > this.maxWeight && this.size > 1)) {
+      this.#take();
       this.dropped++;
     }
     if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
@@ -64,12 +70,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.size > 0) {
-      const value = this.#items[this.#head] as T;
-      this.#items[this.#head] = undefined as T;
-      this.#head++;
-      return Promise.resolve({ value, done: false });
-    }
+    if (this.size > 0) return Promise.resolve({ value: this.#take(), done: false });
     if (this.#ended) {
       if (this.#error !== null) return Promise.reject(this.#error);
       return Promise.resolve({ value: undefined, done: true });
@@ -80,11 +81,21 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     });
   }
 
+  /** The oldest buffered value, removed. */
+  #take(): T {
+    const value = this.#items[this.#head] as T;
+    this.#items[this.#head] = undefined as T;
+    this.#head++;
+    if (this.weigh !== null) this.#weight -= this.weigh(value);
+    return value;
+  }
+
   /** `break` out of a for-await loop: stop buffering. */
   return(): Promise<IteratorResult<T>> {
     this.#ended = true;
     this.#items = [];
     this.#head = 0;
+    this.#weight = 0;
     this.onReturn();
     return Promise.resolve({ value: undefined, done: true });
   }

@@ -1,4 +1,5 @@
 import { parseDuration, type DurationInput } from '../../util/duration.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../http/client.ts';
 import type { VuScope } from '../vu-scope.ts';
 import { WsSession } from './session.ts';
 import type { WsReconnectOptions, WsReconnectPolicy } from './session-options.ts';
@@ -25,6 +26,12 @@ export interface WsConnectOptions {
   compression?: boolean;
   /** Accept any TLS certificate for wss:// (default false). */
   insecureSkipTLSVerify?: boolean;
+  /**
+   * Largest message accepted, in bytes, and the most unread data messages() buffers (default:
+   * http.maxResponseBytes, 10 MiB; 0 = no limit). A larger message closes the connection with 1009 and
+   * counts as ws_errors{error_code:WS_MESSAGE_TOO_LARGE}.
+   */
+  maxMessageBytes?: number;
 }
 
 /** What the VU's WebSocket client takes from the test's settings. */
@@ -33,6 +40,8 @@ export interface WsDefaults {
   readonly httpBaseUrl: string;
   readonly timeoutMs: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** http.maxResponseBytes (0 = no limit; absent: 10 MiB). */
+  readonly maxMessageBytes?: number;
 }
 
 const DEFAULT_RECONNECT: WsReconnectPolicy = Object.freeze({ retries: 5, baseDelayMs: 250, maxDelayMs: 5000, jitter: true });
@@ -106,6 +115,10 @@ export class WsClient {
     const headers: Record<string, string> = {};
     for (const k in this.defaults.headers) headers[k.toLowerCase()] = this.defaults.headers[k] as string;
     if (options.headers !== undefined) for (const k in options.headers) headers[k.toLowerCase()] = options.headers[k] as string;
+    const maxMessageBytes = options.maxMessageBytes ?? this.defaults.maxMessageBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (typeof maxMessageBytes !== 'number' || !Number.isInteger(maxMessageBytes) || maxMessageBytes < 0) {
+      throw new TypeError(`ws.connect(): maxMessageBytes must be a whole number of bytes >= 0 (0 = no limit), got ${String(maxMessageBytes)}`);
+    }
     const session = new WsSession(this.scope, {
       dial: {
         url: full,
@@ -114,6 +127,7 @@ export class WsClient {
         timeoutMs,
         compression: options.compression === true,
         insecureSkipTLSVerify: options.insecureSkipTLSVerify === true,
+        maxMessageBytes,
       },
       name: options.name ?? options.tags?.name ?? full,
       tags: withoutName(options.tags),

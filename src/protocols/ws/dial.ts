@@ -11,6 +11,8 @@ export interface DialSettings {
   readonly timeoutMs: number;
   readonly compression: boolean;
   readonly insecureSkipTLSVerify: boolean;
+  /** Largest message accepted (bytes, ws's maxPayload); a larger one closes the connection with 1009. 0 = no limit. */
+  readonly maxMessageBytes: number;
 }
 
 export type DialResult =
@@ -39,6 +41,7 @@ export function dial(
         perMessageDeflate: s.compression,
         rejectUnauthorized: !s.insecureSkipTLSVerify,
         followRedirects: false,
+        maxPayload: s.maxMessageBytes,
       });
     } catch (e) {
       resolve({ ok: false, code: 'INVALID_URL', status: 0, message: `invalid WebSocket URL "${s.url}": ${(e as Error).message}`, ms: 0 });

@@ -14,6 +14,7 @@ export const WS_ERROR_CODES = {
   WS_PING_TIMEOUT: 'ping(): no pong within the request timeout',
   WS_NOT_OPEN: 'send on a session that is not open (closed, or reconnecting)',
   WS_RECONNECT_FAILED: 'every reconnection attempt failed; the session ended',
+  WS_MESSAGE_TOO_LARGE: 'a message larger than maxMessageBytes (default http.maxResponseBytes, 10 MiB) arrived; the connection was closed with 1009',
   INVALID_URL: 'the URL could not be parsed or is not ws://, wss://, http:// or https://',
   INTERRUPTED: 'the VU was interrupted (stop or ramp-down)',
 } as const;
@@ -24,7 +25,8 @@ export type WsErrorCode = keyof typeof WS_ERROR_CODES | `WS_CLOSE_${number}` | (
 export function wsErrorCodeOf(err: unknown): WsErrorCode {
   const message = err instanceof Error ? err.message : '';
   if (message === 'Opening handshake has timed out') return 'WS_HANDSHAKE_TIMEOUT';
-  return errorCodeOf(err);
+  const code = errorCodeOf(err);
+  return code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'WS_MESSAGE_TOO_LARGE' : code;
 }
 
 /** Close codes that end a session normally when the server sends them. */

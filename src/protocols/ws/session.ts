@@ -237,7 +237,9 @@ export class WsSession implements Abortable, AsyncIterable<WsMessage> {
   /** Messages from now on, as an async iterator; ends when the session does. */
   messages(): AsyncIterableIterator<WsMessage> {
     const queues = (this.#queues ??= new Set());
-    const q: AsyncQueue<WsMessage> = new AsyncQueue<WsMessage>(10_000, () => queues.delete(q));
+    // unread messages: at most 10,000, and at most maxMessageBytes of them (a slow reader of a fast server)
+    const max = this.settings.dial.maxMessageBytes;
+    const q: AsyncQueue<WsMessage> = new AsyncQueue<WsMessage>(10_000, () => queues.delete(q), (m) => m.size, max > 0 ? max : Infinity);
     if (this.#state === 'closed') {
       if (this.#interrupt !== null) q.fail(this.#interrupt);
       else q.end();
