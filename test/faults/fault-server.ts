@@ -7,9 +7,9 @@
  *
  *   GET  /ok                  200, "ok"
  *   GET  /sized?n=N[&chunked] 200, N bytes of "x" (Content-Length, or chunked without one)
- *   GET  /endless             200, a chunked body that never ends
+ *   GET  /endless[?status=S]  200 (or S), a chunked body that never ends
  *   GET  /huge                200, Content-Length: 1 GB announced, bytes as fast as the socket takes them
- *   GET  /trickle?ms=N        200, chunked, one byte every N ms (default 5), forever
+ *   GET  /trickle?ms=N[&status=S] 200 (or S), chunked, one byte every N ms (default 5), forever
  *   GET  /reset               200, Content-Length 1 MB, 64 KiB of it, then a TCP reset
  *   GET  /hang                the request is read, never answered
  *   GET  /garbage-status      a status line that is not HTTP, then the connection stays open
@@ -17,9 +17,11 @@
  *   GET  /ws-big?n=N          a WebSocket upgrade, then one text message of N bytes
  *   GET  /sse-broken          text/event-stream: events whose data is broken JSON among good ones, then the end
  *   GET  /sse-endless-line    text/event-stream: one `data:` line that never ends
+ *   GET  /sse-event?n=N       text/event-stream: one event of N characters (in 4 KiB pieces), then the end
  *   POST /v1/chat/completions an OpenAI-style LLM, by `model`: "broken-json" (a stream with chunks that are not
  *                             JSON), "no-done" (a stream that ends without [DONE]), "endless" (a stream that never
- *                             ends), "huge-json" (a non-stream answer announcing 1 GB)
+ *                             ends), "huge-json" (a non-stream answer announcing 1 GB), "trickle" (a non-stream answer
+ *                             that trickles in a byte every 5 ms, forever)
  *   POST /a2a                 A2A JSON-RPC: SendMessage answers a JSON body that never ends, SendStreamingMessage
  *                             a stream of "working" status updates that never ends
  */
@@ -47,7 +49,7 @@ export interface FaultServerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
-const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B65';
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'; // RFC 6455
 const FILL = Buffer.alloc(16 * 1024, 'x');
 
 interface Request {
@@ -75,6 +77,12 @@ const chunked = (data: Buffer | string): Buffer => {
   const b = typeof data === 'string' ? Buffer.from(data) : data;
   return Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]);
 };
+
+/** `?status=503` → "503 Status 503"; 200 without it. */
+function statusLine(req: Request): string {
+  const s = req.query.get('status');
+  return s === null ? '200 OK' : `${s} Status ${s}`;
+}
 
 function head(status: string, headers: Record<string, string | number>): string {
   let s = `HTTP/1.1 ${status}\r\n`;
@@ -140,7 +148,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         return;
       }
       case '/endless': {
-        socket.write(head('200 OK', { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' }));
+        socket.write(head(statusLine(req), { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' }));
         const c = chunked(FILL);
         pump(socket, () => c);
         return;
@@ -150,7 +158,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         pump(socket, () => FILL);
         return;
       case '/trickle':
-        socket.write(head('200 OK', { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' }));
+        socket.write(head(statusLine(req), { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' }));
         every(socket, Number(req.query.get('ms') ?? 5), () => socket.write(chunked('.')));
         return;
       case '/reset':
@@ -193,6 +201,14 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         socket.write(head('200 OK', { 'content-type': 'text/event-stream', 'transfer-encoding': 'chunked' }));
         const events = [sse({ n: 1 }), 'data: {"n": 2, "broken\n\n', sse({ n: 3 }), 'data: {{{\n\n', 'data: [1, 2\n\n', sse({ n: 6 })];
         for (const e of events) socket.write(chunked(e));
+        socket.write('0\r\n\r\n');
+        return;
+      }
+      case '/sse-event': {
+        socket.write(head('200 OK', { 'content-type': 'text/event-stream', 'transfer-encoding': 'chunked' }));
+        socket.write(chunked('data: '));
+        for (let left = Number(req.query.get('n') ?? 0); left > 0; left -= 4096) socket.write(chunked(FILL.subarray(0, Math.min(left, 4096))));
+        socket.write(chunked('\n\n'));
         socket.write('0\r\n\r\n');
         return;
       }
@@ -242,6 +258,11 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         pump(socket, () => c);
         return;
       }
+      case 'trickle':
+        socket.write(head('200 OK', { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }));
+        socket.write(chunked('{"choices":['));
+        every(socket, 5, () => socket.write(chunked(' ')));
+        return;
       case 'huge-json':
         socket.write(head('200 OK', { 'content-type': 'application/json', 'content-length': 1_000_000_000 }));
         socket.write(JSON.stringify(chunk({ content: 'x' })).slice(0, 20));
