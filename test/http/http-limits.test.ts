@@ -8,7 +8,7 @@ import { HttpClient, expectedTable, type HttpDefaults } from '../../src/protocol
 import { HttpAgent } from '../../src/protocols/http/agent.ts';
 import { startFaultServer, type FaultServer } from '../faults/fault-server.ts';
 import { selfSignedCert } from '../helpers/tls.ts';
-import { TestScope } from '../protocols/ws-test-scope.ts';
+import { TestScope, until } from '../protocols/ws-test-scope.ts';
 
 const LIMIT = { timeout: 30_000 };
 const MAX = 100_000;
@@ -64,11 +64,14 @@ for (const transport of ['http', 'https'] as const) {
       assert.equal(scope.count('http_reqs', { name: 'ok', status: '200' }), 2);
     });
 
-    test('an endless body and a 1 GB Content-Length fail with RESPONSE_TOO_LARGE; data_received counts what was read', LIMIT, async () => {
+    test('an endless body and a 1 GB Content-Length fail with RESPONSE_TOO_LARGE, closing the connection; data_received counts what was read', LIMIT, async () => {
       const scope = new TestScope();
       const http = client(scope);
+      const closed = server.closed;
       const endless = await http.get('/endless');
       assert.equal(endless.error_code, 'RESPONSE_TOO_LARGE');
+      // the server writes until the client closes: its socket closing is the proof
+      await until(() => server.closed > closed, 'the connection of the endless body to close');
       assert.ok(scope.sum('data_received') > MAX, `data_received ${scope.sum('data_received')}`);
       const before = scope.sum('data_received');
       const huge = await http.get('/huge');
