@@ -168,3 +168,18 @@ test('parser: contentLength is the announced length when onHead runs; -1 for chu
   feed(false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
   assert.deepEqual(seen, [1_000_000_000, -1, -1, -1, -1, 0]);
 });
+
+test('a request whose deadline passes while it waits for a connection fails unsent with UND_ERR_HEADERS_TIMEOUT', LIMIT, async (t) => {
+  const pool = new H1Pool({ maxConnectionsPerOrigin: 1 });
+  t.after(() => pool.close());
+  const okBefore = server.hits('/ok');
+  const hung = send(pool, '/hang', Infinity, 300);
+  const queued = send(pool, '/ok', Infinity, 100);
+  const [h, q] = await Promise.all([hung, queued]);
+  assert.equal(h.code, 'UND_ERR_HEADERS_TIMEOUT');
+  assert.equal(q.code, 'UND_ERR_HEADERS_TIMEOUT');
+  assert.match(q.message, /waited for a free connection/);
+  assert.equal(server.hits('/ok'), okBefore, 'the expired request was never sent');
+  const next = await send(pool, '/ok', Infinity);
+  assert.equal(next.code, null, next.message);
+});

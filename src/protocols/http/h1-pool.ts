@@ -374,7 +374,15 @@ class Origin {
 
   /** A connection is free: give it the next queued request, or keep it idle. */
   release(c: Connection): void {
-    const q = this.#shift();
+    let q = this.#shift();
+    if (q !== undefined && q.req.deadline <= now()) {
+      // requests whose deadline passed while they waited for a connection fail unsent, and the connection stays clean
+      const t = now();
+      while (q !== undefined && q.req.deadline <= t) {
+        q.handler.onError(new H1Error('no response headers within the request timeout (the request waited for a free connection)', 'UND_ERR_HEADERS_TIMEOUT'), 0);
+        q = this.#shift();
+      }
+    }
     if (q === undefined) this.idle.push(c);
     else c.start(q.req, q.handler, q.head, q.body, q.retry);
   }
