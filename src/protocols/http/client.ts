@@ -93,8 +93,20 @@ function announcedLength(raw: Buffer[]): number {
     let same = true;
     for (let j = 0; j < 14 && same; j++) same = ((name[j] as number) | 0x20) === CONTENT_LENGTH[j];
     if (!same) continue;
-    const n = Number((raw[i + 1] as Buffer).toString('latin1').trim());
-    return Number.isSafeInteger(n) && n >= 0 ? n : -1;
+    // the digits, read from the bytes (no string per response)
+    const v = raw[i + 1] as Buffer;
+    let n = 0;
+    let digits = 0;
+    for (let j = 0; j < v.length; j++) {
+      const c = v[j] as number;
+      if (c >= 48 && c <= 57 && digits < 16) {
+        n = n * 10 + (c - 48);
+        digits++;
+      } else if (c !== 32 && c !== 9) {
+        return -1;
+      }
+    }
+    return digits === 0 ? -1 : n;
   }
   return -1;
 }
