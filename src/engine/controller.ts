@@ -140,6 +140,12 @@ export class TestRun {
     this.options.onLog?.(this.#redactor.text(withoutCredentials(line)));
   }
 
+  #warnOnce(message: string): void {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    this.#log(message);
+  }
+
   get plan(): RunPlan | null {
     return this.#plan;
   }
@@ -212,7 +218,7 @@ export class TestRun {
     if (allErrors.length > 0) throw new ConfigError(allErrors);
     this.#plan = plan;
     this.metrics.maxSeries = plan.maxSeries;
-    this.metrics.onLimit = (max) => this.#log(seriesCapWarning(max, 'the run'));
+    this.metrics.onLimit = (max) => this.#warnOnce(seriesCapWarning(max));
     this.#evaluator = new ThresholdEvaluator(specs, typeOf);
     for (const s of specs) {
       const h = registry.get(s.key.metric);
@@ -381,10 +387,7 @@ export class TestRun {
         break;
       }
       case 'warning':
-        if (!this.#warned.has(m.message)) {
-          this.#warned.add(m.message);
-          this.#log(m.message);
-        }
+        this.#warnOnce(m.message);
         break;
       case 'iteration-error':
         this.#noteError(slot, m.error, 1);

@@ -55,7 +55,7 @@ const testTags = TagSet.of(init.plan.tags);
 threadStore.maxSeries = init.plan.maxSeries;
 // tag sets are kept up to twice the series cap (requests derive a few from each other); past it they are not kept
 setTagSetLimit(2 * init.plan.maxSeries);
-threadStore.onLimit = (max) => send({ type: 'warning', message: seriesCapWarning(max, 'a worker') });
+threadStore.onLimit = (max) => send({ type: 'warning', message: seriesCapWarning(max) });
 
 urlTags.onLimit = (max) =>
   send({

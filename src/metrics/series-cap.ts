@@ -44,10 +44,10 @@ export function overflowTags(entries: TagEntries): TagSet {
   return t;
 }
 
-/** The warning printed once when a thread reaches its cap. */
-export function seriesCapWarning(max: number, where: string): string {
+/** The warning printed once when the cap is reached (in a worker or in the controller: the same line). */
+export function seriesCapWarning(max: number): string {
   return (
-    `${where} reached ${max} series (metric × distinct tags): samples with new tags are folded into series tagged ` +
+    `the run reached its cap of ${max} series (metric × distinct tags): samples with new tags are folded into series tagged ` +
     `${OVERFLOW_TAG}=true, still counted in every metric's totals. Give URLs with ids a name ({ name: 'get_run' }) ` +
     `or keep ids out of tags; raise the cap with maxSeries in defineTest (docs/metrics.md#series-cap)`
   );
