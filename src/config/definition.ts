@@ -153,6 +153,12 @@ export interface TestDefinition<Data = unknown> {
   /** `ctx.a2a`: agent URL, version, token variable, REST task paths (docs/a2a.md). */
   a2a?: A2aOptions;
   summaryTrendStats?: readonly string[];
+  /**
+   * Most series (one per metric and distinct set of tags) the run keeps, in each worker and in total
+   * (default 100,000). Past it, samples with new tags are folded into series tagged overflow=true and
+   * still count in every metric's totals; a warning says so (docs/metrics.md#series-cap).
+   */
+  maxSeries?: number;
   setup?: (ctx: SetupContext) => Data | Promise<Data>;
   teardown?: (ctx: SetupContext, data: Data) => unknown;
 }

@@ -6,6 +6,7 @@ import type { HttpPlan, RunPlan, ScenarioPlan, ThresholdPlan } from '../engine/p
 import { peakTarget } from '../engine/stages.ts';
 import { parseExpression, parseKey, ThresholdSyntaxError } from '../metrics/thresholds/parse.ts';
 import { DEFAULT_TREND_STATS, percentileOf } from '../metrics/values.ts';
+import { DEFAULT_MAX_SERIES } from '../metrics/series-cap.ts';
 import { parseDuration } from '../util/duration.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT } from '../protocols/http/client.ts';
 import { resolveLlmPlan } from '../protocols/llm/options.ts';
@@ -212,6 +213,15 @@ function maxConnections(v: number | undefined, errors: string[]): number {
   return v;
 }
 
+function maxSeriesOf(v: unknown, errors: string[]): number {
+  if (v === undefined) return DEFAULT_MAX_SERIES;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    errors.push(`maxSeries must be a whole number >= 1 (default ${DEFAULT_MAX_SERIES}), got ${JSON.stringify(v) ?? String(v)}`);
+    return DEFAULT_MAX_SERIES;
+  }
+  return v;
+}
+
 const TREND_STATS = ['avg', 'min', 'med', 'max', 'count'];
 
 /**
@@ -279,6 +289,7 @@ export function resolvePlan(def: TestDefinition, cli: CliOverrides, scriptName: 
     llm: resolveLlmPlan(def.llm, errors),
     a2a: resolveA2aPlan(def.a2a, errors),
     summaryTrendStats: trendStats(def.summaryTrendStats, errors),
+    maxSeries: maxSeriesOf(def.maxSeries, errors),
     profile: profileName ?? null,
     timeScale,
     segment: seg,

@@ -13,7 +13,10 @@ import { JsonLinesOutput, pointLine } from '../outputs/json-lines.ts';
 import type { MetricHandle, MetricInfo } from '../metrics/metric.ts';
 import { Redactor } from './redaction.ts';
 import { CsvOutput } from '../outputs/csv.ts';
-import { EXIT_CODES, type IterationError, type RunOutcome, type RunStatus } from '../types/run-outcome.ts';
+import { EXIT_CODES, type ErrorsNotListed, type IterationError, type RunOutcome, type RunStatus } from '../types/run-outcome.ts';
+import { seriesCapWarning } from '../metrics/series-cap.ts';
+import { errorTemplate, exampleMessage, listErrors, MAX_ERROR_LINES, MAX_ERROR_TEMPLATES, MAX_LISTED_ERRORS } from '../util/error-template.ts';
+import { withoutCredentials } from '../util/url-credentials.ts';
 import { VERSION } from '../version.ts';
 import { executorOf } from './executors/index.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './messages.ts';
@@ -101,7 +104,8 @@ export function planDurationMs(plan: RunPlan): number {
  */
 export class TestRun {
   readonly metrics = new RunMetrics();
-  #interval = new RunMetrics();
+  /** The current second: totals only (the time series charts no series). */
+  #interval = new RunMetrics({ totalsOnly: true });
   #timeseries: TimePoint[] = [];
   #slots: WorkerSlot[] = [];
   /** Worker 0, started while the script is being bundled: it loads its modules meanwhile, then waits for its init. */
@@ -111,8 +115,12 @@ export class TestRun {
   #stopping = false;
   #hard = false;
   #startedAt = 0;
-  /** Iteration errors by message: where first seen, and the count each worker reported. */
+  /** Iteration errors by template (at most MAX_ERROR_TEMPLATES): the first seen, and the count each worker reported. */
   #errors = new Map<string, { first: IterationError; byWorker: Map<WorkerSlot, number> }>();
+  /** Kinds of iteration error shown on the console so far (MAX_ERROR_LINES, then one line that says so). */
+  #errorLines = 0;
+  /** Kinds seen past MAX_ERROR_TEMPLATES (counted, not kept). */
+  #moreTemplates = new Set<string>();
   #evaluator: ThresholdEvaluator | null = null;
   #thresholdResults: ThresholdResult[] = [];
   #json: JsonLinesOutput | null = null;
@@ -129,7 +137,13 @@ export class TestRun {
   }
 
   #log(line: string): void {
-    this.options.onLog?.(this.#redactor.text(line));
+    this.options.onLog?.(this.#redactor.text(withoutCredentials(line)));
+  }
+
+  #warnOnce(message: string): void {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    this.#log(message);
   }
 
   get plan(): RunPlan | null {
@@ -203,6 +217,8 @@ export class TestRun {
     const allErrors = [...errors, ...validateThresholds(specs, typeOf)];
     if (allErrors.length > 0) throw new ConfigError(allErrors);
     this.#plan = plan;
+    this.metrics.maxSeries = plan.maxSeries;
+    this.metrics.onLimit = (max) => this.#warnOnce(seriesCapWarning(max));
     this.#evaluator = new ThresholdEvaluator(specs, typeOf);
     for (const s of specs) {
       const h = registry.get(s.key.metric);
@@ -314,7 +330,7 @@ export class TestRun {
         suite: opts.suite ?? null,
         profile: plan.profile,
         environment: opts.environment ?? null,
-        target: opts.target ?? (plan.http.baseUrl === '' ? null : plan.http.baseUrl),
+        target: opts.target === undefined || opts.target === null ? (plan.http.baseUrl === '' ? null : withoutCredentials(plan.http.baseUrl)) : withoutCredentials(opts.target),
         startedAt: new Date(this.#startedAt).toISOString(),
         endedAt: new Date(endedAtRun).toISOString(),
         durationMs,
@@ -330,7 +346,7 @@ export class TestRun {
       },
       metrics: this.metrics,
       thresholds: this.#thresholdResults,
-      errors: [...this.#errors.values()].map((e) => ({ ...e.first, count: [...e.byWorker.values()].reduce((a, b) => a + b, 0) })),
+      ...this.#listedErrors(),
       timeseries: this.#timeseries,
       summaryTrendStats: plan.summaryTrendStats,
     };
@@ -371,17 +387,14 @@ export class TestRun {
         break;
       }
       case 'warning':
-        if (!this.#warned.has(m.message)) {
-          this.#warned.add(m.message);
-          this.#log(m.message);
-        }
+        this.#warnOnce(m.message);
         break;
       case 'iteration-error':
         this.#noteError(slot, m.error, 1);
         break;
       case 'abort':
         if (this.#status !== 'aborted-by-threshold') this.#status = 'aborted-by-script';
-        this.#stopReason ??= this.#redactor.text(`test aborted by the script: ${m.reason}`);
+        this.#stopReason ??= this.#redactor.text(withoutCredentials(`test aborted by the script: ${m.reason}`));
         this.hardStop();
         break;
       case 'done':
@@ -403,15 +416,35 @@ export class TestRun {
     this.#json?.declare(info, this.#plan?.thresholds.filter((t) => parseKey(t.key).metric === info.name).map((t) => t.expression) ?? []);
   }
 
+  /** An iteration error (first of its kind in a worker, or a worker's final counts), grouped by template. */
   #noteError(slot: WorkerSlot, raw: IterationError, count: number): void {
-    const e = { ...raw, message: this.#redactor.text(raw.message) };
-    let entry = this.#errors.get(e.message);
+    const message = this.#redactor.text(exampleMessage(raw.message));
+    const template = this.#redactor.text(raw.template ?? errorTemplate(raw.message));
+    let entry = this.#errors.get(template);
     if (entry === undefined) {
-      entry = { first: e, byWorker: new Map() };
-      this.#errors.set(e.message, entry);
-      this.#log(`iteration error in scenario "${e.scenario}": ${e.message}${e.location === '' ? '' : ` at ${e.location}`} (logged once; counted in iteration_errors)`);
+      if (this.#errors.size >= MAX_ERROR_TEMPLATES) {
+        // counted in iteration_errors (and as a kind not listed), not kept
+        if (this.#moreTemplates.size < MAX_ERROR_TEMPLATES * this.#slots.length) this.#moreTemplates.add(template);
+        return;
+      }
+      entry = { first: { ...raw, message, template }, byWorker: new Map() };
+      this.#errors.set(template, entry);
+      if (this.#errorLines < MAX_ERROR_LINES) {
+        this.#log(`iteration error in scenario "${raw.scenario}": ${message}${raw.location === '' ? '' : ` at ${raw.location}`} (logged once per kind; counted in iteration_errors)`);
+      } else if (this.#errorLines === MAX_ERROR_LINES) {
+        this.#log(`more kinds of iteration errors: counted in iteration_errors and listed in summary.json (the ${MAX_LISTED_ERRORS} most frequent), not shown here`);
+      }
+      this.#errorLines++;
     }
     entry.byWorker.set(slot, Math.max(entry.byWorker.get(slot) ?? 0, count));
+  }
+
+  /** The most frequent kinds of iteration error, and what the list leaves out. */
+  #listedErrors(): { errors: IterationError[]; errorsNotListed: ErrorsNotListed } {
+    const groups = [...this.#errors.values()].map((e) => ({ ...e.first, count: [...e.byWorker.values()].reduce((a, b) => a + b, 0) }));
+    const total = this.metrics.get('iteration_errors')?.total.sum ?? 0;
+    const { listed, notListed } = listErrors(groups, total, this.#moreTemplates.size);
+    return { errors: listed, errorsNotListed: notListed };
   }
 
   #markDone(slot: WorkerSlot): void {
@@ -442,7 +475,7 @@ export class TestRun {
     if (final ? (this.metrics.get('vus')?.total.count ?? 0) === 0 : reported) this.#recordGauge(builtin.vus, vus, now);
     if (final || reported) this.#recordGauge(builtin.vus_max, vusMax, now);
     this.#timeseries.push(intervalPoint(this.#interval, now, elapsedMs / 1000));
-    this.#interval = new RunMetrics();
+    this.#interval = new RunMetrics({ totalsOnly: true });
   }
 
   #recordGauge(h: MetricHandle, value: number, time: number): void {

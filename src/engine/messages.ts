@@ -21,6 +21,8 @@ export type ToWorker =
 
 export interface IterationErrorInfo {
   readonly message: string;
+  /** The kind of error (util/error-template.ts): errors are grouped and counted by it. */
+  readonly template: string;
   readonly scenario: string;
   readonly location: string;
   count: number;

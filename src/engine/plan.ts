@@ -98,6 +98,8 @@ export interface RunPlan {
   readonly llm: LlmPlan;
   readonly a2a: A2aPlan;
   readonly summaryTrendStats: readonly string[];
+  /** Most series (metric × tag set) per worker and in the controller; samples past it fold into overflow series. */
+  readonly maxSeries: number;
   readonly profile: string | null;
   readonly timeScale: number;
   readonly segment: { readonly index: number; readonly count: number };

@@ -4,7 +4,9 @@ import type { TestDefinition } from '../config/definition.ts';
 import { pickTask, scenarioWork } from '../config/resolve.ts';
 import { builtin } from '../metrics/builtin.ts';
 import { threadStore } from '../metrics/thread-store.ts';
-import { TagSet } from '../metrics/tags.ts';
+import { setTagSetLimit, TagSet } from '../metrics/tags.ts';
+import { seriesCapWarning } from '../metrics/series-cap.ts';
+import { errorTemplate, exampleMessage, MAX_ERROR_TEMPLATES } from '../util/error-template.ts';
 import { HttpAgent } from '../protocols/http/agent.ts';
 import { expectedTable, type HttpDefaults } from '../protocols/http/client.ts';
 import { urlTags } from '../protocols/http/url-tags.ts';
@@ -30,6 +32,7 @@ const send = (m: FromWorker): void => port.postMessage(m);
 
 let def: TestDefinition;
 const runtimes: ScenarioRuntime[] = [];
+/** Iteration errors by template (util/error-template.ts). */
 const errors = new Map<string, IterationErrorInfo>();
 let samples: string[] = [];
 let iterationsDone = 0;
@@ -49,6 +52,11 @@ const httpDefaults: HttpDefaults = {
 };
 const shared: VuShared = { store: threadStore, agent, http: httpDefaults, llm: init.plan.llm, a2a: init.plan.a2a, extend: attachProtocols };
 const testTags = TagSet.of(init.plan.tags);
+
+threadStore.maxSeries = init.plan.maxSeries;
+// tag sets are kept up to twice the series cap (requests derive a few from each other); past it they are not kept
+setTagSetLimit(2 * init.plan.maxSeries);
+threadStore.onLimit = (max) => send({ type: 'warning', message: seriesCapWarning(max) });
 
 urlTags.onLimit = (max) =>
   send({
@@ -83,15 +91,18 @@ function flush(): void {
   send({ type: 'metrics', series: threadStore.flush(), vus, vusMax, samples: s, iterationsDone });
 }
 
+/** Errors by kind (message template), at most MAX_ERROR_TEMPLATES: further kinds are counted in iteration_errors only. */
 function noteError(e: unknown, scenario: string): void {
-  const message = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
-  const known = errors.get(message);
+  const raw = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+  const template = errorTemplate(raw);
+  const known = errors.get(template);
   if (known !== undefined) {
     known.count++;
     return;
   }
-  const info: IterationErrorInfo = { message, scenario, location: scriptLocation(e, init.sourcePath), count: 1 };
-  errors.set(message, info);
+  if (errors.size >= MAX_ERROR_TEMPLATES) return;
+  const info: IterationErrorInfo = { message: exampleMessage(raw), template, scenario, location: scriptLocation(e, init.sourcePath), count: 1 };
+  errors.set(template, info);
   send({ type: 'iteration-error', error: { ...info } });
 }
 

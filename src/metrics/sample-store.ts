@@ -1,5 +1,6 @@
 import { Accumulator, type EncodedAccumulator } from './accumulator.ts';
 import type { MetricHandle, MetricInfo } from './metric.ts';
+import { DEFAULT_MAX_SERIES, overflowTags } from './series-cap.ts';
 import type { TagEntries, TagSet } from './tags.ts';
 
 /** One series' data for one interval, as it crosses from a worker to the controller. */
@@ -30,12 +31,18 @@ export type SampleListener = (metric: MetricHandle, tags: TagSet, value: number,
  */
 export class SampleStore {
   #dirty: Series[] = [];
+  #count = 0;
   listener: SampleListener | null = null;
+  /** Most series this store creates; samples of further tag sets go to overflow series (series-cap.ts). */
+  maxSeries = DEFAULT_MAX_SERIES;
+  /** Called once, when the cap is first reached (a worker forwards it to the console). */
+  onLimit: ((max: number) => void) | null = null;
 
   add(metric: MetricHandle, tags: TagSet, value: number): void {
     let s = tags.series[metric.id] as Series | undefined;
     if (s === undefined) {
-      s = new Series(metric, tags);
+      s = this.#newSeries(metric, tags);
+      // past the cap the overflow series is kept here too: the next sample is an array access again
       tags.series[metric.id] = s;
     }
     if (!s.dirty) {
@@ -49,6 +56,30 @@ export class SampleStore {
     } else {
       s.acc.add(value);
     }
+  }
+
+  /** Series created so far (overflow series not counted). */
+  get seriesCount(): number {
+    return this.#count;
+  }
+
+  #newSeries(metric: MetricHandle, tags: TagSet): Series {
+    if (tags.pooled && this.#count < this.maxSeries) {
+      this.#count++;
+      return new Series(metric, tags);
+    }
+    if (this.onLimit !== null) {
+      const notify = this.onLimit;
+      this.onLimit = null;
+      notify(this.maxSeries);
+    }
+    const o = overflowTags(tags.entries);
+    let s = o.series[metric.id] as Series | undefined;
+    if (s === undefined) {
+      s = new Series(metric, o);
+      o.series[metric.id] = s;
+    }
+    return s;
   }
 
   /** The interval's series as plain data; resets them. */

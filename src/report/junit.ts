@@ -1,7 +1,7 @@
 import type { Summary, SummaryGroup } from './summary-json.ts';
 import { formatPercent } from './format.ts';
 import { thresholdMeasured } from './threshold-value.ts';
-import { withoutCredentials } from './url-credentials.ts';
+import { withoutCredentials } from '../util/url-credentials.ts';
 
 export interface JunitOptions {
   /** Name of the <testsuites> element and prefix of each suite; default "agentload". */

@@ -1,7 +1,7 @@
 import type { Summary, SummaryGroup, SummaryMetric } from './summary-json.ts';
 import { formatMs, formatNumber, formatPercent, formatValue } from './format.ts';
 import { thresholdMeasured } from './threshold-value.ts';
-import { withoutCredentials } from './url-credentials.ts';
+import { withoutCredentials } from '../util/url-credentials.ts';
 
 /** One row of a baseline comparison, as `agentload compare` produces it. */
 export interface ComparisonRowLike {
@@ -154,14 +154,20 @@ function endpointLines(summary: Summary, max: number): string[] {
   return out;
 }
 
+/** Kinds of iteration error listed in a pull-request comment. */
+const MAX_ERROR_KINDS = 10;
+
 function problemLines(summary: Summary): string[] {
   const checks: { name: string; passes: number; fails: number }[] = [];
   failedChecks(summary.root_group, '', checks);
   const errors = summary.agentload.errors;
-  if (checks.length === 0 && errors.length === 0) return [];
+  const notListed = summary.agentload.errorsNotListed;
+  if (checks.length === 0 && errors.length === 0 && (notListed?.errors ?? 0) === 0) return [];
   const out = ['', '### Failures', ''];
   for (const c of checks) out.push(`- ❌ check ${escapeMarkdown(c.name)}: ${c.fails} of ${c.passes + c.fails} failed`);
-  for (const e of errors) out.push(`- ❌ ${e.count}× ${escapeMarkdown(e.message)}${e.scenario === '' ? '' : ` (scenario ${escapeMarkdown(e.scenario)})`}`);
+  for (const e of errors.slice(0, MAX_ERROR_KINDS)) out.push(`- ❌ ${e.count}× ${escapeMarkdown(e.message)}${e.scenario === '' ? '' : ` (scenario ${escapeMarkdown(e.scenario)})`}`);
+  const more = errors.slice(MAX_ERROR_KINDS).reduce((n, e) => n + e.count, 0) + (notListed?.errors ?? 0);
+  if (more > 0) out.push(`- ❌ ${more}× more iteration errors, of ${Math.max(0, errors.length - MAX_ERROR_KINDS) + (notListed?.templates ?? 0)} other kinds (see summary.json)`);
   return out;
 }
 

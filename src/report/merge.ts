@@ -6,6 +6,7 @@ import { parseExpression, parseKey } from '../metrics/thresholds/parse.ts';
 import { EXIT_CODES, type RunOutcome, type IterationError, type RunStatus } from '../types/run-outcome.ts';
 import { registry } from '../metrics/builtin.ts';
 import type { Summary } from './summary-json.ts';
+import { errorTemplate, listErrors } from '../util/error-template.ts';
 
 export interface MergePart {
   /** Where the part comes from (its folder), for error messages. */
@@ -143,13 +144,18 @@ export function mergedOutcome(parts: readonly MergePart[], metrics: RunMetrics):
   // a segment that was interrupted or aborted keeps its status; threshold results come from the whole
   const status: RunStatus = statuses.find((s) => s !== 'passed' && s !== 'thresholds-failed') ?? (failed ? 'thresholds-failed' : 'passed');
   const exitCode = EXIT_CODES[status];
+  // kinds of error merged by template (parts written before templates existed: by the template of their message)
   const errors = new Map<string, IterationError>();
+  let moreTemplates = 0;
   for (const p of parts) {
+    moreTemplates += p.summary.agentload.errorsNotListed?.templates ?? 0;
     for (const e of p.summary.agentload.errors) {
-      const known = errors.get(e.message);
-      errors.set(e.message, known === undefined ? { ...e } : { ...known, count: known.count + e.count });
+      const template = e.template ?? errorTemplate(e.message);
+      const known = errors.get(template);
+      errors.set(template, known === undefined ? { ...e, template } : { ...known, count: known.count + e.count });
     }
   }
+  const { listed, notListed } = listErrors([...errors.values()], metrics.get('iteration_errors')?.total.sum ?? 0, moreTemplates);
   const starts = parts.map((p) => Date.parse(p.summary.agentload.meta.startedAt));
   const ends = parts.map((p) => Date.parse(p.summary.agentload.meta.endedAt));
   return {
@@ -166,7 +172,8 @@ export function mergedOutcome(parts: readonly MergePart[], metrics: RunMetrics):
     },
     metrics,
     thresholds,
-    errors: [...errors.values()],
+    errors: listed,
+    errorsNotListed: notListed,
     timeseries: mergeTimeseries(parts.map((p) => p.timeseries), (name) => metrics.get(name)?.info.type),
     summaryTrendStats: first.options.summaryTrendStats,
   };

@@ -1,8 +1,9 @@
 import type { MetricType, ValueKind } from '../metrics/metric.ts';
-import type { RunMetrics } from '../metrics/run-metrics.ts';
+import { Accumulator } from '../metrics/accumulator.ts';
+import type { RunMetrics, SeriesStats } from '../metrics/run-metrics.ts';
 import { parseKey } from '../metrics/thresholds/parse.ts';
 import { valuesOf, type MetricValues } from '../metrics/values.ts';
-import type { IterationError, RunMeta, RunOutcome } from '../types/run-outcome.ts';
+import type { ErrorsNotListed, IterationError, RunMeta, RunOutcome } from '../types/run-outcome.ts';
 
 export interface SummaryMetric {
   type: MetricType;
@@ -59,8 +60,16 @@ export interface Summary {
   agentload: {
     meta: RunMeta;
     thresholds: SummaryThreshold[];
+    /** The most frequent kinds of iteration error (at most 100), grouped by message template. */
     errors: IterationError[];
+    /** What `errors` leaves out (absent in summaries written before it existed). */
+    errorsNotListed?: ErrorsNotListed;
+    /** The busiest endpoints (at most MAX_LISTED_ENDPOINTS). */
     endpoints: EndpointStats[];
+    /** Endpoints and their requests past MAX_LISTED_ENDPOINTS. */
+    endpointsNotListed?: { endpoints: number; requests: number };
+    /** Series kept, the cap, and samples folded into overflow series past it (docs/metrics.md#series-cap). */
+    series?: SeriesStats;
   };
 }
 
@@ -106,23 +115,32 @@ export function checksTree(metrics: RunMetrics): SummaryGroup {
   return root;
 }
 
+/** Endpoints summary.json lists (busiest first); the rest are counted in `endpointsNotListed`. */
+export const MAX_LISTED_ENDPOINTS = 1000;
+
+/** Per `name` tag, busiest first: one pass over the series (through the metric's tag index). */
 export function endpointStats(metrics: RunMetrics, durationSec: number): EndpointStats[] {
-  const d = metrics.get('http_req_duration');
-  if (d === undefined) return [];
+  const byName = metrics.get('http_req_duration')?.index.get('name');
+  if (byName === undefined) return [];
+  const failedByName = metrics.get('http_req_failed')?.index.get('name');
+  const r = (v: number): number => Math.round(v * 1000) / 1000;
   const out: EndpointStats[] = [];
-  for (const name of metrics.tagValues('http_req_duration', 'name')) {
-    const acc = metrics.query('http_req_duration', [['name', name]]);
-    const failed = metrics.query('http_req_failed', [['name', name]]);
-    if (acc === undefined || acc.count === 0) continue;
+  for (const [name, series] of byName) {
+    const acc = new Accumulator('trend');
     const methods = new Set<string>();
-    for (const s of d.series.values()) if (s.tags.get('name') === name) methods.add(s.tags.get('method') ?? '');
-    const r = (v: number): number => Math.round(v * 1000) / 1000;
+    for (const s of series) {
+      acc.mergeFrom(s.acc);
+      methods.add(s.tags.get('method') ?? '');
+    }
+    if (acc.count === 0) continue;
+    let failed = 0;
+    for (const s of failedByName?.get(name) ?? []) failed += s.acc.nonZero;
     out.push({
       name,
       methods: [...methods].sort(),
       count: acc.count,
       rate: r(durationSec > 0 ? acc.count / durationSec : 0),
-      failed: failed === undefined ? 0 : failed.nonZero,
+      failed,
       avg: r(acc.sum / acc.count),
       p50: r(acc.quantile(0.5)),
       p90: r(acc.quantile(0.9)),
@@ -131,7 +149,7 @@ export function endpointStats(metrics: RunMetrics, durationSec: number): Endpoin
       max: r(acc.max),
     });
   }
-  return out.sort((a, b) => b.count - a.count);
+  return out.sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Build summary.json from a run. */
@@ -164,6 +182,7 @@ export function buildSummary(outcome: RunOutcome, tty: { stdout: boolean; stderr
     }
     thresholds.push({ metric: t.key, expression: t.expression, ok: t.ok, value: t.value, abortOnFail: t.abortOnFail });
   }
+  const endpoints = endpointStats(outcome.metrics, durationSec);
   return {
     root_group: checksTree(outcome.metrics),
     options: { summaryTrendStats: [...outcome.summaryTrendStats], summaryTimeUnit: '', noColor: !tty.stdout },
@@ -173,7 +192,10 @@ export function buildSummary(outcome: RunOutcome, tty: { stdout: boolean; stderr
       meta: outcome.meta,
       thresholds,
       errors: [...outcome.errors],
-      endpoints: endpointStats(outcome.metrics, durationSec),
+      errorsNotListed: outcome.errorsNotListed ?? { errors: 0, templates: 0 },
+      endpoints: endpoints.slice(0, MAX_LISTED_ENDPOINTS),
+      endpointsNotListed: { endpoints: Math.max(0, endpoints.length - MAX_LISTED_ENDPOINTS), requests: endpoints.slice(MAX_LISTED_ENDPOINTS).reduce((n, e) => n + e.count, 0) },
+      series: outcome.metrics.seriesStats(),
     },
   };
 }

@@ -2,6 +2,9 @@ import pc from 'picocolors';
 import type { Summary, SummaryGroup, SummaryMetric } from './summary-json.ts';
 import { formatBytes, formatNumber, formatPercent, formatValue } from './format.ts';
 
+/** Kinds of iteration error the text summary lists; summary.json has more. */
+const MAX_ERROR_KINDS_SHOWN = 10;
+
 const SECTIONS: readonly [string, (name: string) => boolean][] = [
   ['HTTP', (n) => n.startsWith('http_')],
   ['WEBSOCKET', (n) => n.startsWith('ws_')],
@@ -118,9 +121,24 @@ export function textSummary(summary: Summary, opts: { color?: boolean } = {}): s
     out.push('');
   }
 
-  if (summary.agentload.errors.length > 0) {
-    out.push(`    ${color.bold('ITERATION ERRORS')}`);
-    for (const e of summary.agentload.errors) out.push(`    ${color.red('✗')} ${e.count}× ${e.message}${e.location === '' ? '' : color.dim(` at ${e.location}`)}`);
+  const errors = summary.agentload.errors;
+  const notListed = summary.agentload.errorsNotListed;
+  if (errors.length > 0 || (notListed?.errors ?? 0) > 0) {
+    out.push(`    ${color.bold('ITERATION ERRORS')}${color.dim(' (by kind: first message, count)')}`);
+    for (const e of errors.slice(0, MAX_ERROR_KINDS_SHOWN)) out.push(`    ${color.red('✗')} ${e.count}× ${e.message}${e.location === '' ? '' : color.dim(` at ${e.location}`)}`);
+    const hidden = errors.slice(MAX_ERROR_KINDS_SHOWN);
+    const moreKinds = hidden.length + (notListed?.templates ?? 0);
+    const moreErrors = hidden.reduce((n, e) => n + e.count, 0) + (notListed?.errors ?? 0);
+    if (moreErrors > 0) out.push(`    ${color.red('✗')} ${moreErrors}× in ${moreKinds === 0 ? 'kinds' : `${moreKinds} more kind${moreKinds === 1 ? '' : 's'}`} not shown ${color.dim('(summary.json lists the 100 most frequent)')}`);
+    out.push('');
+  }
+
+  const series = summary.agentload.series;
+  if (series !== undefined && series.foldedSamples > 0) {
+    out.push(
+      `    ${color.yellow('⚠')} series cap reached (${formatNumber(series.count)} series, maxSeries ${series.limit === null ? '-' : formatNumber(series.limit)}): ` +
+        `${formatNumber(series.foldedSamples)} samples folded into series tagged overflow=true, counted in the totals above`,
+    );
     out.push('');
   }
 

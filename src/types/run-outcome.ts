@@ -1,6 +1,7 @@
 import type { RunMetrics } from '../metrics/run-metrics.ts';
 import type { ThresholdResult } from '../metrics/thresholds/evaluate.ts';
 import type { TimePoint } from '../metrics/timeseries.ts';
+import type { NotListed } from '../util/error-template.ts';
 
 /** How a run ended, which sets its exit code (k6's codes). */
 export type RunStatus = 'passed' | 'thresholds-failed' | 'interrupted' | 'aborted-by-script' | 'aborted-by-threshold' | 'script-error';
@@ -15,12 +16,19 @@ export const EXIT_CODES = {
   'aborted-by-threshold': 99,
 } as const;
 
+/** One kind of iteration error: its first message, where it was first seen, and how many there were. */
 export interface IterationError {
+  /** The first message of this kind (user parts of URLs masked, at most 1000 characters). */
   readonly message: string;
   readonly scenario: string;
   readonly location: string;
   readonly count: number;
+  /** The message template errors are grouped by (ids, numbers, quoted values stripped; docs/results.md). */
+  readonly template?: string;
 }
+
+/** What a capped list leaves out: errors not in any listed kind, and kinds not listed. */
+export type ErrorsNotListed = NotListed;
 
 export interface ScenarioSummary {
   readonly name: string;
@@ -59,7 +67,10 @@ export interface RunOutcome {
   readonly meta: RunMeta;
   readonly metrics: RunMetrics;
   readonly thresholds: readonly ThresholdResult[];
+  /** The most frequent kinds of iteration error (at most 100). */
   readonly errors: readonly IterationError[];
+  /** What `errors` leaves out (absent: nothing). */
+  readonly errorsNotListed?: ErrorsNotListed;
   readonly timeseries: readonly TimePoint[];
   readonly summaryTrendStats: readonly string[];
 }

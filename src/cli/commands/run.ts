@@ -20,6 +20,7 @@ import type { AgentloadConfig } from '../../config/environments.ts';
 import { finishRunGate, prepareRunGate } from './compare.ts';
 import { addTrendToReport } from './report.ts';
 import { redact } from '../../util/redact.ts';
+import { withoutCredentials } from '../../util/url-credentials.ts';
 import { ProgressRenderer } from '../progress.ts';
 import {
   collect,
@@ -165,7 +166,7 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
         dashboard?.setPlan({ name: plan.name, scenarios: plan.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: executorOf(s).describe(s) })) });
         if (flags.quiet === true) return;
         process.stderr.write(`\n  agentload  ${plan.name}${plan.profile === null ? '' : `  profile ${plan.profile}`}${plan.timeScale === 1 ? '' : `  time-scale ${plan.timeScale}x`}\n`);
-        process.stderr.write(`  workers: ${workers}${plan.http.baseUrl === '' ? '' : `  target: ${plan.http.baseUrl}`}\n`);
+        process.stderr.write(`  workers: ${workers}${plan.http.baseUrl === '' ? '' : `  target: ${withoutCredentials(plan.http.baseUrl)}`}\n`);
         for (const s of plan.scenarios) process.stderr.write(`  * ${s.name}: ${executorOf(s).describe(s)}\n`);
         process.stderr.write('\n');
       },

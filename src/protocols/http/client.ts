@@ -12,6 +12,8 @@ import { HAS_LOCATION, HAS_SET_COOKIE } from './h1-parser.ts';
 import { bodyTimeout, H1Error, type Expiring, type H1Request } from './h1-pool.ts';
 import { eachHeader, HttpResponse, rawHeaderBytes, type HttpTimings, type RawHeaders } from './response.ts';
 import { urlTags } from './url-tags.ts';
+import { withoutCredentials } from '../../util/url-credentials.ts';
+import { templateOfUrl, urlTemplate } from '../../util/url-template.ts';
 
 export type StatusSpec = number | { min: number; max: number };
 
@@ -20,7 +22,7 @@ export interface HttpParams {
   headers?: Readonly<Record<string, string>>;
   /** Extra tags for this request's metrics. */
   tags?: Readonly<Record<string, string>>;
-  /** The `name` tag: groups URLs with ids into one series (defaults to the URL). */
+  /** The `name` tag: groups URLs with ids into one series (defaults to the URL's path template, docs/http.md#tags). */
   name?: string;
   /**
    * Request timeout (default: http.timeout, 60s): a deadline for the whole request from its start, as in k6.
@@ -149,16 +151,32 @@ interface Target {
   path: string;
   /** http: (agentload's own pool) rather than https: (undici). */
   plain: boolean;
+  /** The default `name` tag: the URL's path template (util/url-template.ts). */
+  name: string;
+  /** The URL as tags show it: a user part masked, as k6 does. */
+  url: string;
+  /** `Basic …` from the URL's user part (k6 sends it too), else null. */
+  auth: string | null;
 }
 
 const targets = new Map<string, Target>();
+
+/** A user part as typed: percent-escapes decoded, unless they are not valid UTF-8 (then sent as written). */
+function decoded(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 
 function targetOf(url: string): Target {
   let t = targets.get(url);
   if (t === undefined) {
     const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`unsupported protocol "${u.protocol}" in ${url}`);
-    t = { origin: u.origin, path: `${u.pathname}${u.search}`, plain: u.protocol === 'http:' };
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`unsupported protocol "${u.protocol}" in ${withoutCredentials(url)}`);
+    const auth = u.username === '' && u.password === '' ? null : `Basic ${Buffer.from(`${decoded(u.username)}:${decoded(u.password)}`).toString('base64')}`;
+    t = { origin: u.origin, path: `${u.pathname}${u.search}`, plain: u.protocol === 'http:', name: templateOfUrl(u), url: withoutCredentials(url), auth };
     if (targets.size > 10_000) targets.clear();
     targets.set(url, t);
   }
@@ -350,31 +368,36 @@ export class HttpClient {
 
   request(method: string, url: string, body?: HttpBody, params?: HttpParams): Promise<HttpResponse> {
     const m = method.toUpperCase();
-    let full = url.charCodeAt(0) === 47 /* '/' */ && this.defaults.baseUrl !== '' ? this.defaults.baseUrl + url : url;
-    const name = params?.name ?? params?.tags?.name ?? full;
-    full = withQuery(full, params?.query);
+    const full = url.charCodeAt(0) === 47 /* '/' */ && this.defaults.baseUrl !== '' ? this.defaults.baseUrl + url : url;
+    // null: each URL (and redirect hop) is named by its path template
+    const name = params?.name ?? params?.tags?.name ?? null;
     const redirects = params?.redirects ?? this.defaults.maxRedirects;
-    return this.#send(m, full, encodeBody(body), params, name, redirects);
+    return this.#send(m, withQuery(full, params?.query), encodeBody(body), params, name, redirects);
   }
 
-  async #send(method: string, url: string, body: EncodedBody | null, params: HttpParams | undefined, name: string, redirectsLeft: number): Promise<HttpResponse> {
+  async #send(method: string, url: string, body: EncodedBody | null, params: HttpParams | undefined, named: string | null, redirectsLeft: number): Promise<HttpResponse> {
     const scope = this.scope;
     const d = this.defaults;
-    // url: the URL requested (each redirect hop its own), bounded by the url tag cap; interned, no allocation once warm
-    let tags: TagSet = scope.tags.with('method', method).with('name', name).with('url', urlTags.valueFor(url, name));
-    if (params?.tags !== undefined) for (const k in params.tags) if (k !== 'name') tags = tags.with(k, params.tags[k] as string);
-
-    let target: Target;
+    let target: Target | null = null;
+    let invalid = '';
     try {
       target = targetOf(url);
     } catch (e) {
-      return this.#fail(method, url, tags, 'INVALID_URL', `invalid URL "${url}": ${(e as Error).message}`);
+      invalid = (e as Error).message;
     }
+    // name: the script's, else the URL's path template; url: the URL requested (each redirect hop its own), user part
+    // masked, bounded by the url tag cap. Both come with the per-URL target: interned, no allocation once warm
+    const name = named ?? (target === null ? urlTemplate(url) : target.name);
+    const shown = target === null ? withoutCredentials(url) : target.url;
+    let tags: TagSet = scope.tags.with('method', method).with('name', name).with('url', urlTags.valueFor(shown, name));
+    if (params?.tags !== undefined) for (const k in params.tags) if (k !== 'name') tags = tags.with(k, params.tags[k] as string);
+    if (target === null) return this.#fail(method, url, tags, 'INVALID_URL', `invalid URL "${shown}": ${withoutCredentials(invalid)}`);
 
     let headers: Record<string, string> = d.headers as Record<string, string>;
-    if (params?.headers !== undefined || body !== null || this.#jar !== null || params?.cookies !== undefined) {
+    if (params?.headers !== undefined || body !== null || this.#jar !== null || params?.cookies !== undefined || target.auth !== null) {
       headers = { ...d.headers };
       if (body !== null && body.contentType !== null) headers['content-type'] = body.contentType;
+      if (target.auth !== null) headers.authorization = target.auth;
       if (params?.headers !== undefined) for (const k in params.headers) headers[k.toLowerCase()] = params.headers[k] as string;
       const cookie = this.#cookieHeader(url, params?.cookies);
       if (cookie !== '') headers.cookie = headers.cookie === undefined ? cookie : `${headers.cookie}; ${cookie}`;
@@ -459,7 +482,7 @@ export class HttpClient {
       errMsg = err.message;
     } else if (tooMany) {
       code = 'TOO_MANY_REDIRECTS';
-      errMsg = `stopped after ${d.maxRedirects} redirects (http.maxRedirects); the last response, ${status}, redirects to ${location}`;
+      errMsg = `stopped after ${d.maxRedirects} redirects (http.maxRedirects); the last response, ${status}, redirects to ${withoutCredentials(location)}`;
     }
     let t = tags.with('status', STATUS_TEXT[status] as string).with('expected_response', expected ? 'true' : 'false');
     if (code !== '') t = t.with('error_code', code);
@@ -502,7 +525,7 @@ export class HttpClient {
         return res;
       }
       const toGet = status === 303 || ((status === 301 || status === 302) && method === 'POST');
-      return this.#send(toGet ? 'GET' : method, next, toGet ? null : body, params, name === url ? next : name, redirectsLeft - 1);
+      return this.#send(toGet ? 'GET' : method, next, toGet ? null : body, params, named, redirectsLeft - 1);
     }
     return res;
   }

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { parseDuration, type DurationInput } from '../../util/duration.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http/client.ts';
+import { cachedUrlTemplate } from '../../util/url-template.ts';
 import type { VuScope } from '../vu-scope.ts';
 import { SseStream } from './stream.ts';
 
@@ -14,7 +15,7 @@ export interface SseOpenOptions {
   headers?: Readonly<Record<string, string>>;
   /** Extra tags on every metric of this stream. */
   tags?: Readonly<Record<string, string>>;
-  /** The `name` tag (default: the URL). */
+  /** The `name` tag (default: the URL's path template, ids as {id}, no query). */
   name?: string;
   /** Longest wait for the response headers, and longest silence between two chunks of the body (default: the test's HTTP timeout, 60s unless set). */
   timeout?: DurationInput;
@@ -111,7 +112,7 @@ export class SseClient {
       body,
       headers,
       timeoutMs: options.timeout === undefined ? this.defaults.timeoutMs : parseDuration(options.timeout, 'sse.open() timeout'),
-      name: options.name ?? tagName ?? full,
+      name: options.name ?? tagName ?? cachedUrlTemplate(full),
       tags,
       lastEventId: options.lastEventId ?? '',
       reconnect: reconnectPolicy(options.reconnect),

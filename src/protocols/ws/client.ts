@@ -1,5 +1,6 @@
 import { parseDuration, type DurationInput } from '../../util/duration.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http/client.ts';
+import { cachedUrlTemplate } from '../../util/url-template.ts';
 import type { VuScope } from '../vu-scope.ts';
 import { WsSession } from './session.ts';
 import type { WsReconnectOptions, WsReconnectPolicy } from './session-options.ts';
@@ -12,7 +13,7 @@ export interface WsConnectOptions {
   protocols?: string | readonly string[];
   /** Extra tags on every metric of this session. */
   tags?: Readonly<Record<string, string>>;
-  /** The `name` tag (default: the URL). Use it to group URLs that carry ids. */
+  /** The `name` tag (default: the URL's path template, ids as {id}, no query). Use it to name a group of URLs. */
   name?: string;
   /** Opening handshake timeout (default: the test's HTTP timeout, 60s unless set). */
   timeout?: DurationInput;
@@ -129,7 +130,7 @@ export class WsClient {
         insecureSkipTLSVerify: options.insecureSkipTLSVerify === true,
         maxMessageBytes,
       },
-      name: options.name ?? options.tags?.name ?? full,
+      name: options.name ?? options.tags?.name ?? cachedUrlTemplate(full),
       tags: withoutName(options.tags),
       reconnect: reconnectPolicy(options.reconnect),
       requestTimeoutMs: options.requestTimeout === undefined ? timeoutMs : parseDuration(options.requestTimeout, 'ws.connect() requestTimeout'),

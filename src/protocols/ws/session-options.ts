@@ -1,4 +1,5 @@
 import type { DurationInput } from '../../util/duration.ts';
+import { withoutCredentials } from '../../util/url-credentials.ts';
 import type { DialSettings } from './dial.ts';
 import type { WsErrorCode } from './error-codes.ts';
 import type { WsMessage } from './message.ts';
@@ -83,7 +84,7 @@ export class WsConnectError extends Error {
     readonly status: number,
     message: string,
   ) {
-    super(`WebSocket connect to ${url} failed (${code}): ${message}`);
+    super(withoutCredentials(`WebSocket connect to ${url} failed (${code}): ${message}`));
     this.name = 'WsConnectError';
   }
 }

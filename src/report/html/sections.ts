@@ -3,7 +3,7 @@ import { formatBytes, formatMs, formatNumber, formatPercent, formatValue } from 
 import { thresholdMeasured } from '../threshold-value.ts';
 import type { ErrorRow } from './breakdowns.ts';
 import { escapeHtml as h } from './escape.ts';
-import { withoutCredentials } from '../url-credentials.ts';
+import { withoutCredentials } from '../../util/url-credentials.ts';
 
 /** How each run status is shown. */
 export const STATUS_TEXT: Readonly<Record<string, string>> = {
@@ -89,7 +89,15 @@ export function endpointsSection(summary: Summary): string {
   const head = ['Endpoint (name tag)', 'Methods', 'Requests', 'Rate', 'avg', 'p50', 'p95', 'p99', 'max', 'Errors']
     .map((t, i) => `<th data-sort="${i < 2 ? 'text' : 'num'}" title="sort">${h(t)}</th>`)
     .join('');
-  return section('endpoints', 'Endpoints', `<table class="sortable"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table><p class="muted">Click a column header to sort.</p>`);
+  const notes: string[] = [];
+  const more = summary.agentload.endpointsNotListed;
+  if (more !== undefined && more.endpoints > 0) notes.push(`${formatNumber(more.endpoints)} less busy endpoints (${formatNumber(more.requests)} requests) are not listed.`);
+  const series = summary.agentload.series;
+  if (series !== undefined && series.foldedSamples > 0) {
+    notes.push(`The run reached its series cap (maxSeries ${series.limit === null ? '-' : formatNumber(series.limit)}): ${formatNumber(series.foldedSamples)} samples were folded into series tagged overflow=true, which count in every total but in no endpoint.`);
+  }
+  const tail = notes.map((n) => `<p class="muted">${h(n)}</p>`).join('');
+  return section('endpoints', 'Endpoints', `<table class="sortable"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table><p class="muted">Click a column header to sort.</p>${tail}`);
 }
 
 function checkRows(g: SummaryGroup, depth: number, out: string[]): void {
@@ -182,9 +190,13 @@ export function errorsSection(summary: Summary, rows: readonly ErrorRow[] | null
   } else if (rows === null && (summary.metrics.http_req_failed?.values.passes ?? 0) > 0) {
     parts.push(`<p class="muted">${summary.metrics.http_req_failed?.values.passes ?? 0} requests failed; the per-code breakdown needs the run's series.json.</p>`);
   }
+  const notListed = summary.agentload.errorsNotListed;
   if (iteration.length > 0) {
     const trs = iteration.map((e) => `<tr><td>${h(e.message)}</td><td>${h(e.scenario)}</td><td><code>${h(e.location)}</code></td>${numCell(e.count, String(e.count))}</tr>`).join('');
-    parts.push(`<h3>Iteration errors (first message of each)</h3><table><thead><tr><th>Message</th><th>Scenario</th><th>Where</th><th>Count</th></tr></thead><tbody>${trs}</tbody></table>`);
+    parts.push(`<h3>Iteration errors (first message of each kind)</h3><table><thead><tr><th>Message</th><th>Scenario</th><th>Where</th><th>Count</th></tr></thead><tbody>${trs}</tbody></table>`);
+  }
+  if (notListed !== undefined && notListed.errors > 0) {
+    parts.push(`<p class="muted">${formatNumber(notListed.errors)} more iteration errors, of ${formatNumber(notListed.templates)} other kinds, are counted in iteration_errors but not listed.</p>`);
   }
   if (parts.length === 0) return '';
   return section('errors', 'Errors', parts.join(''));
