@@ -12,6 +12,8 @@ import { intervalPoint, type TimePoint } from '../metrics/timeseries.ts';
 import { JsonLinesOutput, pointLine } from '../outputs/json-lines.ts';
 import type { MetricHandle, MetricInfo } from '../metrics/metric.ts';
 import { Redactor } from './redaction.ts';
+import { planSecrets, preloadSecrets } from './plan-secrets.ts';
+import { ScriptOutput } from './script-output.ts';
 import { CsvOutput } from '../outputs/csv.ts';
 import { EXIT_CODES, type IterationError, type RunOutcome, type RunStatus } from '../types/run-outcome.ts';
 import { VERSION } from '../version.ts';
@@ -62,7 +64,8 @@ export interface RunOptions {
   readonly onPlan?: (plan: RunPlan, workers: number) => void;
   /**
    * Secret values (tokens from --env) replaced by *** in everything the run emits: raw samples
-   * (--out json/csv), tags of every series, iteration errors, stop reasons and log lines.
+   * (--out json/csv), tags of every series, iteration errors, stop reasons, log lines and the script's
+   * own output. The run adds the secrets the plan names (see plan-secrets.ts): `secrets` has them all.
    */
   readonly secrets?: readonly string[];
 }
@@ -111,7 +114,7 @@ export class TestRun {
   #stopping = false;
   #hard = false;
   #startedAt = 0;
-  /** Iteration errors by message: where first seen, and the count each worker reported. */
+  /** Iteration errors by scenario and message: where first seen, and the count each worker reported. */
   #errors = new Map<string, { first: IterationError; byWorker: Map<WorkerSlot, number> }>();
   #evaluator: ThresholdEvaluator | null = null;
   #thresholdResults: ThresholdResult[] = [];
@@ -121,11 +124,19 @@ export class TestRun {
   #plan: RunPlan | null = null;
   #started = false;
   readonly #redactor: Redactor;
+  /** The script's console output, redacted (workers' piped, the main thread's routed). */
+  readonly #output: ScriptOutput;
   /** Worker warnings already shown (each once, whatever the number of workers). */
   readonly #warned = new Set<string>();
 
   constructor(readonly options: RunOptions) {
-    this.#redactor = new Redactor(options.secrets ?? []);
+    this.#redactor = new Redactor([...(options.secrets ?? []), ...preloadSecrets(options.cli?.env, process.env)]);
+    this.#output = new ScriptOutput(this.#redactor);
+  }
+
+  /** Every secret redacted: those given, and those the plan names (complete once the script is loaded). */
+  get secrets(): readonly string[] {
+    return this.#redactor.secrets;
   }
 
   #log(line: string): void {
@@ -170,7 +181,8 @@ export class TestRun {
     const opts = this.options;
     // from the build only (see #run): a worker from src/ could not load its TypeScript modules
     if (!import.meta.url.endsWith('.ts')) {
-      const early = new Worker(new URL('./worker.js', import.meta.url), { workerData: null });
+      const early = new Worker(new URL('./worker.js', import.meta.url), { workerData: null, stdout: true, stderr: true });
+      this.#output.pipe(early);
       // a worker that fails before it is used is replaced by a fresh one in #run, which reports the failure
       early.once('error', () => {
         if (this.#early === early) this.#early = null;
@@ -188,20 +200,35 @@ export class TestRun {
       // not used (bundling or the configuration failed)
       if (this.#early !== null) void this.#early.terminate();
       this.#early = null;
+      // the script's output arrives before the summary: every worker has exited (or was terminated) by now
+      await this.#output.drain(2000);
+      this.#output.restore();
     }
   }
 
   async #run(script: BundledScript): Promise<RunOutcome> {
     const opts = this.options;
-    const def = await importScript(script);
-    const { plan, errors } = resolvePlan(def, opts.cli ?? {}, basename(script.sourcePath).replace(/\.[cm]?[jt]s$/, ''));
+    // the main thread runs the script's top level too: its output is held until the plan names every secret
+    this.#output.capture();
+    let resolved: ReturnType<typeof resolvePlan>;
+    try {
+      const def = await importScript(script);
+      resolved = resolvePlan(def, opts.cli ?? {}, basename(script.sourcePath).replace(/\.[cm]?[jt]s$/, ''));
+      this.#redactor.add(planSecrets(resolved.plan, process.env));
+    } catch (e) {
+      if (e instanceof Error) e.message = this.#redactor.text(e.message);
+      throw e;
+    } finally {
+      this.#output.release();
+    }
+    const { plan, errors } = resolved;
     const specs: ThresholdSpec[] = [];
     for (const t of plan.thresholds) {
       specs.push({ key: parseKey(t.key), expr: parseExpression(t.expression), abortOnFail: t.abortOnFail, delayAbortEvalMs: t.delayAbortEvalMs });
     }
     const typeOf = (name: string) => registry.get(name)?.type;
     const allErrors = [...errors, ...validateThresholds(specs, typeOf)];
-    if (allErrors.length > 0) throw new ConfigError(allErrors);
+    if (allErrors.length > 0) throw new ConfigError(allErrors.map((e) => this.#redactor.text(e)));
     this.#plan = plan;
     this.#evaluator = new ThresholdEvaluator(specs, typeOf);
     for (const s of specs) {
@@ -227,7 +254,8 @@ export class TestRun {
         this.#early = null;
         worker.postMessage({ type: 'init', init });
       } else {
-        worker = new Worker(workerUrl, { workerData: init });
+        worker = new Worker(workerUrl, { workerData: init, stdout: true, stderr: true });
+        this.#output.pipe(worker);
       }
       const slot: WorkerSlot = { worker, vus: 0, vusSeen: 0, vusMax: 0, iterations: 0, reported: false, done: false, exited: false };
       this.#slots.push(slot);
@@ -239,7 +267,7 @@ export class TestRun {
               resolve();
             } else if (m.type === 'fatal') {
               worker.off('message', onMsg);
-              reject(new ScriptError(m.message.replace(/^[^:]*ScriptError: /, ''), m.location));
+              reject(new ScriptError(this.#redactor.text(m.message.replace(/^[^:]*ScriptError: /, '')), m.location));
             }
           };
           worker.on('message', onMsg);
@@ -259,7 +287,7 @@ export class TestRun {
     try {
       await Promise.all(ready);
     } catch (e) {
-      await this.#terminateAll();
+      await this.#closeWorkers();
       throw e;
     }
 
@@ -267,8 +295,8 @@ export class TestRun {
     const first = this.#slots[0] as WorkerSlot;
     const setup = await this.#request<Extract<FromWorker, { type: 'setup-done' }>>(first, { type: 'setup' }, 'setup-done');
     if (setup.error !== null) {
-      await this.#terminateAll();
-      throw new ScriptError(`setup() failed: ${setup.error.message}`, setup.error.location);
+      await this.#closeWorkers();
+      throw new ScriptError(this.#redactor.text(`setup() failed: ${setup.error.message}`), setup.error.location);
     }
 
     const totalMs = planDurationMs(plan);
@@ -293,9 +321,7 @@ export class TestRun {
       if (td === null) this.#log('teardown() did not finish within 60s');
       else if (td.error !== null) this.#log(`teardown() failed: ${td.error.message}${td.error.location === '' ? '' : ` at ${td.error.location}`}`);
     }
-    this.#broadcast({ type: 'exit' });
-    await Promise.race([Promise.all(this.#slots.map((s) => (s.exited ? undefined : new Promise((r) => s.worker.once('exit', r))))), new Promise((r) => setTimeout(r, 2000).unref())]);
-    await this.#terminateAll();
+    await this.#closeWorkers();
 
     const durationMs = Math.max(0, endedAtRun - this.#startedAt);
     this.#closeInterval(durationMs, true);
@@ -405,10 +431,11 @@ export class TestRun {
 
   #noteError(slot: WorkerSlot, raw: IterationError, count: number): void {
     const e = { ...raw, message: this.#redactor.text(raw.message) };
-    let entry = this.#errors.get(e.message);
+    const key = `${e.scenario}\u0000${e.message}`;
+    let entry = this.#errors.get(key);
     if (entry === undefined) {
       entry = { first: e, byWorker: new Map() };
-      this.#errors.set(e.message, entry);
+      this.#errors.set(key, entry);
       this.#log(`iteration error in scenario "${e.scenario}": ${e.message}${e.location === '' ? '' : ` at ${e.location}`} (logged once; counted in iteration_errors)`);
     }
     entry.byWorker.set(slot, Math.max(entry.byWorker.get(slot) ?? 0, count));
@@ -417,6 +444,13 @@ export class TestRun {
   #markDone(slot: WorkerSlot): void {
     slot.done = true;
     if (this.#slots.every((s) => s.done)) this.#allDone?.();
+  }
+
+  /** Let the workers exit on their own (what they wrote is flushed then), terminating those that do not within 2s. */
+  async #closeWorkers(): Promise<void> {
+    this.#broadcast({ type: 'exit' });
+    await Promise.race([Promise.all(this.#slots.map((s) => (s.exited ? undefined : new Promise((r) => s.worker.once('exit', r))))), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await this.#terminateAll();
   }
 
   async #terminateAll(): Promise<void> {
