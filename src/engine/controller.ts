@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { resolvePlan, type CliOverrides } from '../config/resolve.ts';
 import { builtin, registry } from '../metrics/builtin.ts';
 import { RunMetrics } from '../metrics/run-metrics.ts';
@@ -22,6 +23,19 @@ import type { FromWorker, ToWorker, WorkerInit } from './messages.ts';
 import type { RunPlan } from './plan.ts';
 import { bundleScript, importScript, ScriptError, type BundledScript } from './script-loader.ts';
 import '../protocols/attach.ts';
+
+/** agentload's own files (the build): an error whose stack starts here is not the script's. */
+const OWN_DIR = fileURLToPath(new URL('../', import.meta.url));
+
+/** The first stack frame of an error that is in a file (not node's own): its path and file:line:column. */
+function firstFrame(e: unknown): { file: string; location: string } | null {
+  const stack = e instanceof Error ? (e.stack ?? '') : '';
+  for (const line of stack.split('\n')) {
+    const m = /^\s+at (?:.*\()?(?:file:\/\/)?(\/[^()]+?):(\d+):(\d+)\)?$/.exec(line);
+    if (m !== null) return { file: m[1] as string, location: `${m[1] as string}:${m[2] as string}:${m[3] as string}` };
+  }
+  return null;
+}
 
 /** Options that fail validation: exit code 104, every error listed. */
 export class ConfigError extends Error {
@@ -115,7 +129,7 @@ export class TestRun {
   #hard = false;
   #startedAt = 0;
   /** Iteration errors by scenario and message: where first seen, and the count each worker reported. */
-  #errors = new Map<string, { first: IterationError; byWorker: Map<WorkerSlot, number> }>();
+  #errors = new Map<string, { first: IterationError; byWorker: Map<WorkerSlot | 'main', number> }>();
   #evaluator: ThresholdEvaluator | null = null;
   #thresholdResults: ThresholdResult[] = [];
   #json: JsonLinesOutput | null = null;
@@ -128,6 +142,28 @@ export class TestRun {
   readonly #output: ScriptOutput;
   /** Worker warnings already shown (each once, whatever the number of workers). */
   readonly #warned = new Set<string>();
+
+  /**
+   * The script's top level runs on this thread too: a promise it leaves rejected is an error of the script
+   * (scenario `init`, the only code of it that runs here), counted like the workers' ones, not a crash that
+   * prints it unredacted. A rejection whose stack starts in agentload's own code still crashes, as it would
+   * without this.
+   */
+  readonly #onRejection = (e: unknown): void => {
+    const frame = firstFrame(e);
+    if (frame !== null && frame.file.startsWith(OWN_DIR)) {
+      process.nextTick(() => {
+        throw e;
+      });
+      return;
+    }
+    const message = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+    const now = Date.now();
+    const tags = TagSet.of({ ...(this.#plan?.tags ?? {}), scenario: 'init', error: 'UnhandledRejection' });
+    this.metrics.record(builtin.iteration_errors, tags, 1, now);
+    this.#interval.record(builtin.iteration_errors, tags, 1, now);
+    this.#noteError('main', { message, scenario: 'init', location: frame?.location ?? '', count: 1 }, 0);
+  };
 
   constructor(readonly options: RunOptions) {
     this.#redactor = new Redactor([...(options.secrets ?? []), ...preloadSecrets(options.cli?.env, process.env)]);
@@ -179,6 +215,7 @@ export class TestRun {
 
   async start(): Promise<RunOutcome> {
     const opts = this.options;
+    process.on('unhandledRejection', this.#onRejection);
     // from the build only (see #run): a worker from src/ could not load its TypeScript modules
     if (!import.meta.url.endsWith('.ts')) {
       const early = new Worker(new URL('./worker.js', import.meta.url), { workerData: null, stdout: true, stderr: true });
@@ -203,6 +240,7 @@ export class TestRun {
       // the script's output arrives before the summary: every worker has exited (or was terminated) by now
       await this.#output.drain(2000);
       this.#output.restore();
+      process.off('unhandledRejection', this.#onRejection);
     }
   }
 
@@ -429,7 +467,8 @@ export class TestRun {
     this.#json?.declare(info, this.#plan?.thresholds.filter((t) => parseKey(t.key).metric === info.name).map((t) => t.expression) ?? []);
   }
 
-  #noteError(slot: WorkerSlot, raw: IterationError, count: number): void {
+  /** `count`: how many the worker has seen so far (its last report wins); the main thread's are added one by one. */
+  #noteError(slot: WorkerSlot | 'main', raw: IterationError, count: number): void {
     const e = { ...raw, message: this.#redactor.text(raw.message) };
     const key = `${e.scenario}\u0000${e.message}`;
     let entry = this.#errors.get(key);
@@ -438,7 +477,7 @@ export class TestRun {
       this.#errors.set(key, entry);
       this.#log(`iteration error in scenario "${e.scenario}": ${e.message}${e.location === '' ? '' : ` at ${e.location}`} (logged once; counted in iteration_errors)`);
     }
-    entry.byWorker.set(slot, Math.max(entry.byWorker.get(slot) ?? 0, count));
+    entry.byWorker.set(slot, slot === 'main' ? (entry.byWorker.get(slot) ?? 0) + 1 : Math.max(entry.byWorker.get(slot) ?? 0, count));
   }
 
   #markDone(slot: WorkerSlot): void {

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { TestRun } from '../../dist/engine/controller.js';
 import type { RunOutcome } from '../../dist/types/run-outcome.js';
-import { runScript, total } from '../helpers/run-script.ts';
+import { runScript, total, writeScript } from '../helpers/run-script.ts';
+import { readSummary, runCli } from '../helpers/cli.ts';
 
 const fixture = (name: string): string => join(import.meta.dirname, '..', 'fixtures', name);
 const run = (script: string, workers = 1): Promise<RunOutcome> => new TestRun({ script, workers }).start();
@@ -76,4 +77,20 @@ test('a floating sleep rejected by the VU interrupt is no error (an interrupted 
   `);
   assert.deepEqual(o.errors, []);
   assert.equal(total(o, 'iteration_errors'), 0);
+});
+
+test('a promise the top level leaves rejected is counted under init, on the main thread and in the worker, not a crash', async () => {
+  // through the CLI: in this process the test runner would take the main thread's rejection as its own failure
+  const script = writeScript(`
+    import { defineTest } from 'agentload';
+    void Promise.reject(new Error('rejected at load'));
+    export default defineTest({ iterations: 2, exec: async () => {} });
+  `);
+  const r = await runCli(['run', script, '--quiet', '--no-history', '--workers', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  const s = readSummary(r.resultsDir);
+  assert.deepEqual(s.agentload.errors.map((e) => [e.scenario, e.message, e.count]), [['init', 'rejected at load', 2]]);
+  assert.equal(s.metrics.iteration_errors?.values.count, 2);
+  assert.equal(s.metrics.iterations?.values.count, 2);
+  assert.match(r.stderr, /iteration error in scenario "init": rejected at load at .*case\.ts:3:/);
 });

@@ -6,7 +6,8 @@
  * about). A local server echoes them into its bodies, headers, an error and
  * a URL the script then requests; the script prints them with every console
  * method and raw writes, at its top level (main thread and workers), in
- * setup, in its iterations and in teardown. No file of the run, no raw
+ * setup, in its iterations and in teardown, and leaves a promise rejected at
+ * its top level (counted under `init`, not a crash that prints it). No file of the run, no raw
  * sample line, neither stdout nor stderr holds one; `***` stands where it was,
  * and every console line is still there.
  */
@@ -79,6 +80,8 @@ const k = process.env.LLM_API_KEY ?? '';
 process.stdout.write(\`top-level split=\${k.slice(0, 7)}\`);
 process.stdout.write(\`\${k.slice(7)} end\\n\`);
 process.stderr.write(\`top-level raw stderr \${top}\\n\`);
+// a promise the top level leaves rejected: on the main thread and in each worker
+void Promise.reject(new Error(\`top-level rejection \${process.env.SERVICE_KEY}\`));
 
 export default defineTest({
   http: { headers: { 'x-api-key': process.env.SERVICE_KEY ?? '' } },
@@ -162,7 +165,8 @@ test('the run went through: every request reached the echo server with its secre
   assert.equal(r.code, 0, r.stderr);
   const s = readSummary(r.resultsDir);
   assert.equal(s.metrics.iterations?.values.count, 4);
-  assert.equal(s.metrics.iteration_errors?.values.count, 4);
+  // 4 iterations, and the top level's rejection on the main thread and in both workers
+  assert.equal(s.metrics.iteration_errors?.values.count, 4 + 3);
   // echo, next, submit, get, fail per iteration (the chat is in llm_*)
   assert.equal(s.metrics.http_reqs?.values.count, 4 * 5);
   assert.equal(s.metrics.llm_e2e?.values.count, 4);
@@ -194,7 +198,10 @@ test('*** stands where each secret was: URLs, tags, check names, errors', () => 
   assert.deepEqual(s.root_group.checks.map((c) => c.name), ['token ***']);
   assert.deepEqual(
     s.agentload.errors.map((e) => [e.scenario, e.message, e.count]),
-    [['main', 'server said {"error":"bad credentials: *** / ***"}', 4]],
+    [
+      ['init', 'top-level rejection ***', 3],
+      ['main', 'server said {"error":"bad credentials: *** / ***"}', 4],
+    ],
   );
 });
 
