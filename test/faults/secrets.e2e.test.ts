@@ -222,3 +222,40 @@ test('every console line is still there, redacted: top level (main thread and 2 
   // the script's output comes before the summary
   assert.ok(r.stdout.lastIndexOf('teardown llm=') < r.stdout.indexOf('RESULT'), 'teardown output before the summary');
 });
+
+test('a failing setup() or a script that throws while loading: exit 107, the error and what was printed before it redacted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentload-secrets-'));
+  const setupScript = join(dir, 'setup-fails.ts');
+  writeFileSync(
+    setupScript,
+    `import { defineTest } from 'agentload';
+export default defineTest({
+  iterations: 1,
+  setup: async () => {
+    console.log(\`setup sees \${process.env.LLM_API_KEY}\`);
+    throw new Error(\`rejected key \${process.env.LLM_API_KEY}\`);
+  },
+  exec: async () => {},
+});
+`,
+  );
+  const loadScript = join(dir, 'load-fails.ts');
+  writeFileSync(loadScript, `console.log(\`loading with \${process.env.LLM_API_KEY}\`);\nthrow new Error(\`cannot load with \${process.env.LLM_API_KEY}\`);\n`);
+  const before = process.env.LLM_API_KEY;
+  process.env.LLM_API_KEY = LLM_KEY;
+  try {
+    const setup = await runCli(['run', setupScript, '--quiet', '--no-history']);
+    assert.equal(setup.code, 107, setup.stderr);
+    assertNoSecret(setup.stdout + setup.stderr, 'output');
+    assert.equal(count(setup.stdout, 'setup sees ***'), 1);
+    assert.match(setup.stderr, /setup\(\) failed: rejected key \*\*\*/);
+    const load = await runCli(['run', loadScript, '--quiet', '--no-history']);
+    assert.equal(load.code, 107, load.stderr);
+    assertNoSecret(load.stdout + load.stderr, 'output');
+    assert.equal(count(load.stdout, 'loading with ***'), 1);
+    assert.match(load.stderr, /cannot load with \*\*\*/);
+  } finally {
+    if (before === undefined) delete process.env.LLM_API_KEY;
+    else process.env.LLM_API_KEY = before;
+  }
+});
