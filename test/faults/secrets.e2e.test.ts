@@ -241,7 +241,7 @@ export default defineTest({
   );
   const loadScript = join(dir, 'load-fails.ts');
   writeFileSync(loadScript, `console.log(\`loading with \${process.env.LLM_API_KEY}\`);\nthrow new Error(\`cannot load with \${process.env.LLM_API_KEY}\`);\n`);
-  const before = process.env.LLM_API_KEY;
+  const saved = process.env.LLM_API_KEY;
   process.env.LLM_API_KEY = LLM_KEY;
   try {
     const setup = await runCli(['run', setupScript, '--quiet', '--no-history']);
@@ -255,7 +255,7 @@ export default defineTest({
     assert.equal(count(load.stdout, 'loading with ***'), 1);
     assert.match(load.stderr, /cannot load with \*\*\*/);
   } finally {
-    if (before === undefined) delete process.env.LLM_API_KEY;
-    else process.env.LLM_API_KEY = before;
+    if (saved === undefined) delete process.env.LLM_API_KEY;
+    else process.env.LLM_API_KEY = saved;
   }
 });
