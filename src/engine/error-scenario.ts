@@ -49,7 +49,8 @@ export class ErrorScenarios {
 
   constructor(
     private readonly bundlePath: string,
-    private readonly functions: () => readonly OwnedFunction[],
+    /** null until the script is loaded (an error raised while it loads finds no scenario, and nothing is cached) */
+    private readonly functions: () => readonly OwnedFunction[] | null,
   ) {}
 
   /** `owner` has started running code in this worker. */
@@ -69,7 +70,12 @@ export class ErrorScenarios {
   #fromStack(err: unknown): string[] {
     const stack = err instanceof Error && typeof err.stack === 'string' ? err.stack : '';
     if (stack === '') return [];
-    const ranges = (this.#ranges ??= this.#findRanges());
+    if (this.#ranges === null) {
+      const functions = this.functions();
+      if (functions === null) return [];
+      this.#ranges = this.#findRanges(functions);
+    }
+    const ranges = this.#ranges;
     if (ranges.length === 0) return [];
     for (const line of stack.split('\n')) {
       if (!line.trimStart().startsWith('at ')) continue;
@@ -89,7 +95,7 @@ export class ErrorScenarios {
     return [];
   }
 
-  #findRanges(): Range[] {
+  #findRanges(functions: readonly OwnedFunction[]): Range[] {
     let bundle: string;
     try {
       bundle = readFileSync(this.bundlePath, 'utf8');
@@ -111,7 +117,7 @@ export class ErrorScenarios {
       return { line: lo, column: offset - (lineStarts[lo] as number) };
     };
     const ranges: Range[] = [];
-    for (const { owner, fn } of this.functions()) {
+    for (const { owner, fn } of functions) {
       if (typeof fn !== 'function') continue;
       const text = Function.prototype.toString.call(fn);
       const at = bundle.indexOf(text);

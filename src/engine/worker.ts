@@ -99,9 +99,9 @@ function noteError(e: unknown, scenario: string): void {
 }
 
 /** The functions of the script each scenario (and setup, teardown) runs: where escaped errors are traced back to. */
-function ownedFunctions(): OwnedFunction[] {
+function ownedFunctions(): OwnedFunction[] | null {
+  if (!loaded) return null;
   const out: OwnedFunction[] = [];
-  if (!loaded) return out;
   for (const plan of init.plan.scenarios) {
     const work = scenarioWork(def, plan);
     if (work.exec !== null) out.push({ owner: plan.name, fn: work.exec });

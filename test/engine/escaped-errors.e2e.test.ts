@@ -84,13 +84,25 @@ test('a promise the top level leaves rejected is counted under init, on the main
   const script = writeScript(`
     import { defineTest } from 'agentload';
     void Promise.reject(new Error('rejected at load'));
-    export default defineTest({ iterations: 2, exec: async () => {} });
+    export default defineTest({
+      iterations: 2,
+      exec: async () => {
+        void (async () => {
+          throw new Error('escaped the iteration');
+        })();
+        await new Promise((r) => setTimeout(r, 1));
+      },
+    });
   `);
   const r = await runCli(['run', script, '--quiet', '--no-history', '--workers', '1']);
   assert.equal(r.code, 0, r.stderr);
   const s = readSummary(r.resultsDir);
-  assert.deepEqual(s.agentload.errors.map((e) => [e.scenario, e.message, e.count]), [['init', 'rejected at load', 2]]);
-  assert.equal(s.metrics.iteration_errors?.values.count, 2);
+  // an error while the script loads does not keep later ones from being traced to their scenario
+  assert.deepEqual(s.agentload.errors.map((e) => [e.scenario, e.message, e.count]), [
+    ['init', 'rejected at load', 2],
+    ['default', 'escaped the iteration', 2],
+  ]);
+  assert.equal(s.metrics.iteration_errors?.values.count, 4);
   assert.equal(s.metrics.iterations?.values.count, 2);
   assert.match(r.stderr, /iteration error in scenario "init": rejected at load at .*case\.ts:3:/);
 });
