@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { resolvePlan, type CliOverrides } from '../config/resolve.ts';
 import { builtin, registry } from '../metrics/builtin.ts';
 import { RunMetrics } from '../metrics/run-metrics.ts';
@@ -12,6 +13,8 @@ import { intervalPoint, type TimePoint } from '../metrics/timeseries.ts';
 import { JsonLinesOutput, pointLine } from '../outputs/json-lines.ts';
 import type { MetricHandle, MetricInfo } from '../metrics/metric.ts';
 import { Redactor } from './redaction.ts';
+import { planSecrets, preloadSecrets } from './plan-secrets.ts';
+import { ScriptOutput } from './script-output.ts';
 import { CsvOutput } from '../outputs/csv.ts';
 import { EXIT_CODES, type ErrorsNotListed, type IterationError, type RunOutcome, type RunStatus } from '../types/run-outcome.ts';
 import { seriesCapWarning } from '../metrics/series-cap.ts';
@@ -23,6 +26,19 @@ import type { FromWorker, ToWorker, WorkerInit } from './messages.ts';
 import type { RunPlan } from './plan.ts';
 import { bundleScript, importScript, ScriptError, type BundledScript } from './script-loader.ts';
 import '../protocols/attach.ts';
+
+/** agentload's own files (the build): an error whose stack starts here is not the script's. */
+const OWN_DIR = fileURLToPath(new URL('../', import.meta.url));
+
+/** The first stack frame of an error that is in a file (not node's own): its path and file:line:column. */
+function firstFrame(e: unknown): { file: string; location: string } | null {
+  const stack = e instanceof Error ? (e.stack ?? '') : '';
+  for (const line of stack.split('\n')) {
+    const m = /^\s+at (?:.*\()?(?:file:\/\/)?(\/[^()]+?):(\d+):(\d+)\)?$/.exec(line);
+    if (m !== null) return { file: m[1] as string, location: `${m[1] as string}:${m[2] as string}:${m[3] as string}` };
+  }
+  return null;
+}
 
 /** Options that fail validation: exit code 104, every error listed. */
 export class ConfigError extends Error {
@@ -65,7 +81,8 @@ export interface RunOptions {
   readonly onPlan?: (plan: RunPlan, workers: number) => void;
   /**
    * Secret values (tokens from --env) replaced by *** in everything the run emits: raw samples
-   * (--out json/csv), tags of every series, iteration errors, stop reasons and log lines.
+   * (--out json/csv), tags of every series, iteration errors, stop reasons, log lines and the script's
+   * own output. The run adds the secrets the plan names (see plan-secrets.ts): `secrets` has them all.
    */
   readonly secrets?: readonly string[];
 }
@@ -115,8 +132,8 @@ export class TestRun {
   #stopping = false;
   #hard = false;
   #startedAt = 0;
-  /** Iteration errors by template (at most MAX_ERROR_TEMPLATES): the first seen, and the count each worker reported. */
-  #errors = new Map<string, { first: IterationError; byWorker: Map<WorkerSlot, number> }>();
+  /** Iteration errors by scenario and template (at most MAX_ERROR_TEMPLATES): the first seen, and the count each worker reported. */
+  #errors = new Map<string, { first: IterationError; byWorker: Map<WorkerSlot | 'main', number> }>();
   /** Kinds of iteration error shown on the console so far (MAX_ERROR_LINES, then one line that says so). */
   #errorLines = 0;
   /** Kinds seen past MAX_ERROR_TEMPLATES (counted, not kept). */
@@ -129,11 +146,41 @@ export class TestRun {
   #plan: RunPlan | null = null;
   #started = false;
   readonly #redactor: Redactor;
+  /** The script's console output, redacted (workers' piped, the main thread's routed). */
+  readonly #output: ScriptOutput;
   /** Worker warnings already shown (each once, whatever the number of workers). */
   readonly #warned = new Set<string>();
 
+  /**
+   * The script's top level runs on this thread too: a promise it leaves rejected is an error of the script
+   * (scenario `init`, the only code of it that runs here), counted like the workers' ones, not a crash that
+   * prints it unredacted. A rejection whose stack starts in agentload's own code still crashes, as it would
+   * without this.
+   */
+  readonly #onRejection = (e: unknown): void => {
+    const frame = firstFrame(e);
+    if (frame !== null && frame.file.startsWith(OWN_DIR)) {
+      process.nextTick(() => {
+        throw e;
+      });
+      return;
+    }
+    const message = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+    const now = Date.now();
+    const tags = TagSet.of({ ...(this.#plan?.tags ?? {}), scenario: 'init', error: 'UnhandledRejection' });
+    this.metrics.record(builtin.iteration_errors, tags, 1, now);
+    this.#interval.record(builtin.iteration_errors, tags, 1, now);
+    this.#noteError('main', { message, scenario: 'init', location: frame?.location ?? '', count: 1 }, 0);
+  };
+
   constructor(readonly options: RunOptions) {
-    this.#redactor = new Redactor(options.secrets ?? []);
+    this.#redactor = new Redactor([...(options.secrets ?? []), ...preloadSecrets(options.cli?.env, process.env)]);
+    this.#output = new ScriptOutput(this.#redactor);
+  }
+
+  /** Every secret redacted: those given, and those the plan names (complete once the script is loaded). */
+  get secrets(): readonly string[] {
+    return this.#redactor.secrets;
   }
 
   #log(line: string): void {
@@ -182,9 +229,11 @@ export class TestRun {
 
   async start(): Promise<RunOutcome> {
     const opts = this.options;
+    process.on('unhandledRejection', this.#onRejection);
     // from the build only (see #run): a worker from src/ could not load its TypeScript modules
     if (!import.meta.url.endsWith('.ts')) {
-      const early = new Worker(new URL('./worker.js', import.meta.url), { workerData: null });
+      const early = new Worker(new URL('./worker.js', import.meta.url), { workerData: null, stdout: true, stderr: true });
+      this.#output.pipe(early);
       // a worker that fails before it is used is replaced by a fresh one in #run, which reports the failure
       early.once('error', () => {
         if (this.#early === early) this.#early = null;
@@ -202,20 +251,36 @@ export class TestRun {
       // not used (bundling or the configuration failed)
       if (this.#early !== null) void this.#early.terminate();
       this.#early = null;
+      // the script's output arrives before the summary: every worker has exited (or was terminated) by now
+      await this.#output.drain(2000);
+      this.#output.restore();
+      process.off('unhandledRejection', this.#onRejection);
     }
   }
 
   async #run(script: BundledScript): Promise<RunOutcome> {
     const opts = this.options;
-    const def = await importScript(script);
-    const { plan, errors } = resolvePlan(def, opts.cli ?? {}, basename(script.sourcePath).replace(/\.[cm]?[jt]s$/, ''));
+    // the main thread runs the script's top level too: its output is held until the plan names every secret
+    this.#output.capture();
+    let resolved: ReturnType<typeof resolvePlan>;
+    try {
+      const def = await importScript(script);
+      resolved = resolvePlan(def, opts.cli ?? {}, basename(script.sourcePath).replace(/\.[cm]?[jt]s$/, ''));
+      this.#redactor.add(planSecrets(resolved.plan, process.env));
+    } catch (e) {
+      if (e instanceof Error) e.message = this.#redactor.text(e.message);
+      throw e;
+    } finally {
+      this.#output.release();
+    }
+    const { plan, errors } = resolved;
     const specs: ThresholdSpec[] = [];
     for (const t of plan.thresholds) {
       specs.push({ key: parseKey(t.key), expr: parseExpression(t.expression), abortOnFail: t.abortOnFail, delayAbortEvalMs: t.delayAbortEvalMs });
     }
     const typeOf = (name: string) => registry.get(name)?.type;
     const allErrors = [...errors, ...validateThresholds(specs, typeOf)];
-    if (allErrors.length > 0) throw new ConfigError(allErrors);
+    if (allErrors.length > 0) throw new ConfigError(allErrors.map((e) => this.#redactor.text(e)));
     this.#plan = plan;
     this.metrics.maxSeries = plan.maxSeries;
     this.metrics.onLimit = (max) => this.#warnOnce(seriesCapWarning(max));
@@ -243,7 +308,8 @@ export class TestRun {
         this.#early = null;
         worker.postMessage({ type: 'init', init });
       } else {
-        worker = new Worker(workerUrl, { workerData: init });
+        worker = new Worker(workerUrl, { workerData: init, stdout: true, stderr: true });
+        this.#output.pipe(worker);
       }
       const slot: WorkerSlot = { worker, vus: 0, vusSeen: 0, vusMax: 0, iterations: 0, reported: false, done: false, exited: false };
       this.#slots.push(slot);
@@ -255,7 +321,7 @@ export class TestRun {
               resolve();
             } else if (m.type === 'fatal') {
               worker.off('message', onMsg);
-              reject(new ScriptError(m.message.replace(/^[^:]*ScriptError: /, ''), m.location));
+              reject(new ScriptError(this.#redactor.text(m.message.replace(/^[^:]*ScriptError: /, '')), m.location));
             }
           };
           worker.on('message', onMsg);
@@ -275,7 +341,7 @@ export class TestRun {
     try {
       await Promise.all(ready);
     } catch (e) {
-      await this.#terminateAll();
+      await this.#closeWorkers();
       throw e;
     }
 
@@ -283,8 +349,8 @@ export class TestRun {
     const first = this.#slots[0] as WorkerSlot;
     const setup = await this.#request<Extract<FromWorker, { type: 'setup-done' }>>(first, { type: 'setup' }, 'setup-done');
     if (setup.error !== null) {
-      await this.#terminateAll();
-      throw new ScriptError(`setup() failed: ${setup.error.message}`, setup.error.location);
+      await this.#closeWorkers();
+      throw new ScriptError(this.#redactor.text(`setup() failed: ${setup.error.message}`), setup.error.location);
     }
 
     const totalMs = planDurationMs(plan);
@@ -309,9 +375,7 @@ export class TestRun {
       if (td === null) this.#log('teardown() did not finish within 60s');
       else if (td.error !== null) this.#log(`teardown() failed: ${td.error.message}${td.error.location === '' ? '' : ` at ${td.error.location}`}`);
     }
-    this.#broadcast({ type: 'exit' });
-    await Promise.race([Promise.all(this.#slots.map((s) => (s.exited ? undefined : new Promise((r) => s.worker.once('exit', r))))), new Promise((r) => setTimeout(r, 2000).unref())]);
-    await this.#terminateAll();
+    await this.#closeWorkers();
 
     const durationMs = Math.max(0, endedAtRun - this.#startedAt);
     this.#closeInterval(durationMs, true);
@@ -416,19 +480,24 @@ export class TestRun {
     this.#json?.declare(info, this.#plan?.thresholds.filter((t) => parseKey(t.key).metric === info.name).map((t) => t.expression) ?? []);
   }
 
-  /** An iteration error (first of its kind in a worker, or a worker's final counts), grouped by template. */
-  #noteError(slot: WorkerSlot, raw: IterationError, count: number): void {
+  /**
+   * An iteration error (first of its kind in a worker, or a worker's final counts), grouped by scenario and
+   * template. `count`: how many the worker has seen so far (its last report wins); the main thread's are added
+   * one by one.
+   */
+  #noteError(slot: WorkerSlot | 'main', raw: IterationError, count: number): void {
     const message = this.#redactor.text(exampleMessage(raw.message));
     const template = this.#redactor.text(raw.template ?? errorTemplate(raw.message));
-    let entry = this.#errors.get(template);
+    const key = `${raw.scenario}\u0000${template}`;
+    let entry = this.#errors.get(key);
     if (entry === undefined) {
       if (this.#errors.size >= MAX_ERROR_TEMPLATES) {
         // counted in iteration_errors (and as a kind not listed), not kept
-        if (this.#moreTemplates.size < MAX_ERROR_TEMPLATES * this.#slots.length) this.#moreTemplates.add(template);
+        if (this.#moreTemplates.size < MAX_ERROR_TEMPLATES * Math.max(1, this.#slots.length)) this.#moreTemplates.add(key);
         return;
       }
       entry = { first: { ...raw, message, template }, byWorker: new Map() };
-      this.#errors.set(template, entry);
+      this.#errors.set(key, entry);
       if (this.#errorLines < MAX_ERROR_LINES) {
         this.#log(`iteration error in scenario "${raw.scenario}": ${message}${raw.location === '' ? '' : ` at ${raw.location}`} (logged once per kind; counted in iteration_errors)`);
       } else if (this.#errorLines === MAX_ERROR_LINES) {
@@ -436,7 +505,7 @@ export class TestRun {
       }
       this.#errorLines++;
     }
-    entry.byWorker.set(slot, Math.max(entry.byWorker.get(slot) ?? 0, count));
+    entry.byWorker.set(slot, slot === 'main' ? (entry.byWorker.get(slot) ?? 0) + 1 : Math.max(entry.byWorker.get(slot) ?? 0, count));
   }
 
   /** The most frequent kinds of iteration error, and what the list leaves out. */
@@ -450,6 +519,13 @@ export class TestRun {
   #markDone(slot: WorkerSlot): void {
     slot.done = true;
     if (this.#slots.every((s) => s.done)) this.#allDone?.();
+  }
+
+  /** Let the workers exit on their own (what they wrote is flushed then), terminating those that do not within 2s. */
+  async #closeWorkers(): Promise<void> {
+    this.#broadcast({ type: 'exit' });
+    await Promise.race([Promise.all(this.#slots.map((s) => (s.exited ? undefined : new Promise((r) => s.worker.once('exit', r))))), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await this.#terminateAll();
   }
 
   async #terminateAll(): Promise<void> {

@@ -22,6 +22,7 @@ import { VirtualUser, type VuShared } from './vu.ts';
 import { pointLine } from '../outputs/json-lines.ts';
 import { attachProtocols } from '../protocols/attach.ts';
 import { closeDataPlane } from '../protocols/sql/close-data-plane.ts';
+import { ErrorScenarios, type OwnedFunction } from './error-scenario.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
@@ -31,6 +32,7 @@ const init: WorkerInit =
 const send = (m: FromWorker): void => port.postMessage(m);
 
 let def: TestDefinition;
+let loaded = false;
 const runtimes: ScenarioRuntime[] = [];
 /** Iteration errors by template (util/error-template.ts). */
 const errors = new Map<string, IterationErrorInfo>();
@@ -95,26 +97,47 @@ function flush(): void {
 function noteError(e: unknown, scenario: string): void {
   const raw = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
   const template = errorTemplate(raw);
-  const known = errors.get(template);
+  // per scenario: the same kind of error from two scenarios is two entries, each under its own scenario
+  const key = `${scenario}\u0000${template}`;
+  const known = errors.get(key);
   if (known !== undefined) {
     known.count++;
     return;
   }
   if (errors.size >= MAX_ERROR_TEMPLATES) return;
   const info: IterationErrorInfo = { message: exampleMessage(raw), template, scenario, location: scriptLocation(e, init.sourcePath), count: 1 };
-  errors.set(template, info);
+  errors.set(key, info);
   send({ type: 'iteration-error', error: { ...info } });
 }
 
-// Errors that escape an iteration (a promise the script forgot to await) are counted, not fatal.
+/** The functions of the script each scenario (and setup, teardown) runs: where escaped errors are traced back to. */
+function ownedFunctions(): OwnedFunction[] | null {
+  if (!loaded) return null;
+  const out: OwnedFunction[] = [];
+  for (const plan of init.plan.scenarios) {
+    const work = scenarioWork(def, plan);
+    if (work.exec !== null) out.push({ owner: plan.name, fn: work.exec });
+    else for (const t of work.tasks) out.push({ owner: plan.name, fn: t.fn });
+  }
+  out.push({ owner: 'setup', fn: def.setup }, { owner: 'teardown', fn: def.teardown });
+  return out;
+}
+const errorScenarios = new ErrorScenarios(init.bundlePath, ownedFunctions);
+
+/** An error that escaped every iteration, counted under the scenario it comes from (or a name that says it is unsure). */
+function noteEscaped(e: unknown, kind: 'UnhandledRejection' | 'UncaughtException'): void {
+  const { name, proved } = errorScenarios.resolve(e);
+  threadStore.add(builtin.iteration_errors, (proved ? testTags.with('scenario', name) : testTags).with('error', kind), 1);
+  noteError(e, name);
+}
+
+// Errors that escape an iteration (a promise the script forgot to await) are counted, not fatal; a floating
+// promise rejected by the VU's interrupt (a sleep not awaited when the test stops) is no error, as in an iteration.
 process.on('unhandledRejection', (e) => {
-  threadStore.add(builtin.iteration_errors, testTags.with('error', 'UnhandledRejection'), 1);
-  noteError(e, 'unhandled rejection');
+  if (e instanceof InterruptedError) return;
+  noteEscaped(e, 'UnhandledRejection');
 });
-process.on('uncaughtException', (e) => {
-  threadStore.add(builtin.iteration_errors, testTags.with('error', 'UncaughtException'), 1);
-  noteError(e, 'uncaught exception');
-});
+process.on('uncaughtException', (e) => noteEscaped(e, 'UncaughtException'));
 
 /** A stop that arrives before the scenarios exist (Ctrl-C during setup) applies when they start. */
 let stopRequested: 'none' | 'graceful' | 'hard' = 'none';
@@ -196,6 +219,7 @@ async function start(startAtEpochMs: number, data: unknown): Promise<void> {
       startAt: startAt + plan.startTimeMs,
       now: () => performance.now(),
       newVU: (slot) => {
+        errorScenarios.ran(plan.name);
         const vu = new VirtualUser(plan.vuIdOffset + slot + 1, info, env, base, shared);
         vu.data = data;
         noteAllocation();
@@ -226,7 +250,10 @@ port.on('message', (msg: ToWorker) => {
         let data: unknown;
         let error = null;
         try {
-          if (def.setup !== undefined) data = await def.setup(setupVU());
+          if (def.setup !== undefined) {
+            errorScenarios.ran('setup');
+            data = await def.setup(setupVU());
+          }
         } catch (e) {
           error = errorInfo(e);
         }
@@ -253,7 +280,10 @@ port.on('message', (msg: ToWorker) => {
       void (async () => {
         let error = null;
         try {
-          if (def.teardown !== undefined) await def.teardown(setupVU(), msg.data);
+          if (def.teardown !== undefined) {
+            errorScenarios.ran('teardown');
+            await def.teardown(setupVU(), msg.data);
+          }
         } catch (e) {
           error = errorInfo(e);
         }
@@ -271,6 +301,7 @@ port.on('message', (msg: ToWorker) => {
 
 try {
   def = await importScript({ sourcePath: init.sourcePath, bundlePath: init.bundlePath, dispose: () => undefined });
+  loaded = true;
   send({ type: 'ready' });
 } catch (e) {
   send({ type: 'fatal', kind: 'script', message: (e as Error).message, location: '' });

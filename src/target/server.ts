@@ -7,6 +7,7 @@ import { ReadCache } from './cache/read-cache.ts';
 import { RedisBackend } from './cache/redis-backend.ts';
 import { installBearerAuth } from './http/auth.ts';
 import { installErrorHandling } from './http/errors.ts';
+import { installJsonBodies } from './http/json-body.ts';
 import { TargetMetrics } from './http/metrics.ts';
 import { installValidation } from './http/validation.ts';
 import { MockLlm } from './llm/mock-llm.ts';
@@ -112,6 +113,7 @@ export async function createTargetServer(o: TargetOptions): Promise<TargetServer
     const app = Fastify({ logger: o.logger, bodyLimit: o.bodyLimit, forceCloseConnections: true, return503OnClosing: true });
     undo.push(() => app.close());
     installValidation(app);
+    installJsonBodies(app);
     installErrorHandling(app, o.bodyLimit);
     app.addHook('onResponse', async (req, reply) => {
       const labels = { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };

@@ -117,7 +117,7 @@ export interface RunContext {
 export async function runCommand(script: string, flags: RunFlags, ctx: RunContext = {}): Promise<number> {
   const color = flags.color && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
   const errColor = flags.color && process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
-  const secrets = ctx.secrets ?? [];
+  let secrets = ctx.secrets ?? [];
   const progress = new ProgressRenderer(process.stderr, errColor);
   const quiet = flags.quiet === true;
   const gate = prepareRunGate(flags, ctx.config);
@@ -227,6 +227,8 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
     }
     writing = true;
     progress.done();
+    // and those the plan named (the LLM key, A2A tokens, credential headers): for everything written from here
+    secrets = run.secrets;
 
     const summary = buildSummary(outcome, { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true });
     const text = redact(textSummary(summary, { color }), secrets);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { MockLlmError } from '../llm/mock-llm.ts';
+import { unsupportedMediaType } from './json-body.ts';
 
 /** An error answered as JSON: `{ error: code, message, field }` with an HTTP status. */
 export class ApiError extends Error {
@@ -75,7 +76,7 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 
 /** Every failure answered as JSON naming the field at fault; unknown routes as 404. */
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) return sendError(reply, error.status, error.code, error.message, error.field);
     if (error instanceof MockLlmError) return sendError(reply, error.status, error.code, error.message, error.param);
     if (error.validation !== undefined && error.validation.length > 0) {
@@ -87,7 +88,12 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const field = status === 400 || status === 413 || status === 415 ? 'body' : null;
-      const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `request body is larger than the limit of ${bodyLimit} bytes` : error.message;
+      const message =
+        error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `request body is larger than the limit of ${bodyLimit} bytes`
+          : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? unsupportedMediaType(request.headers['content-type'])
+            : error.message;
       return sendError(reply, status, STATUS_CODES[status] ?? 'bad_request', message, field);
     }
     return sendError(reply, 500, 'internal_error', 'internal error');
