@@ -8,10 +8,20 @@ export class WakeableSleep {
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#wake = null;
-        resolve();
-      }, ms);
+      let timer: NodeJS.Timeout;
+      // a Node timer waits at most 2^31 − 1 ms (a longer one fires after 1 ms): a schedule stretched by
+      // --time-scale past that waits in steps
+      const arm = (left: number): void => {
+        timer = setTimeout(() => {
+          if (left > MAX_TIMER_MS) {
+            arm(left - MAX_TIMER_MS);
+            return;
+          }
+          this.#wake = null;
+          resolve();
+        }, Math.min(left, MAX_TIMER_MS));
+      };
+      arm(ms);
       this.#wake = () => {
         clearTimeout(timer);
         this.#wake = null;
@@ -24,3 +34,5 @@ export class WakeableSleep {
     this.#wake?.();
   }
 }
+
+const MAX_TIMER_MS = 2_147_483_647;
