@@ -84,8 +84,8 @@ const STATS = new Set(['avg', 'min', 'med', 'max', 'rate', 'count', 'value', 'pa
 /** `p95` → `p(95)`, `median` → `med`; undefined when not a statistic. */
 export function canonicalStat(stat: string): string | undefined {
   const s = stat.trim();
-  const alias = STAT_ALIASES[s];
-  if (alias !== undefined) return alias;
+  // own keys only: "toString" is not an alias of Object.prototype.toString
+  if (Object.hasOwn(STAT_ALIASES, s)) return STAT_ALIASES[s];
   if (STATS.has(s)) return s;
   const m = /^p(?:\(\s*(\d+(?:\.\d+)?)\s*\)|(\d+(?:\.\d+)?))$/.exec(s);
   if (m === null) return undefined;

@@ -50,7 +50,7 @@ export interface ResolvedEnvironment {
 
 /** A variable's value: own string properties only (`$__proto__` and `$toString` are not set). */
 function lookup(vars: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const v = Object.hasOwn(vars, name) ? vars[name] : undefined;
+  const v = name !== '' && Object.hasOwn(vars, name) ? vars[name] : undefined;
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
@@ -87,6 +87,8 @@ function show(v: unknown): string {
   }
 }
 
+const RESERVED = ['API_URL', 'WS_URL', 'ENVIRONMENT'];
+
 /** The config is JavaScript: check what `resolveEnvironment` reads before it reads it. */
 function checkDefinition(def: unknown, where: string): EnvironmentDefinition {
   const bad = (field: string, want: string, got: unknown): EnvironmentError =>
@@ -98,6 +100,8 @@ function checkDefinition(def: unknown, where: string): EnvironmentDefinition {
   if (d.env !== undefined && (typeof d.env !== 'object' || d.env === null || Array.isArray(d.env) || Object.values(d.env).some((v) => typeof v !== 'string'))) {
     throw bad('env', 'an object of strings (like { TENANT: "acme" })', d.env);
   }
+  const reserved = Object.keys(d.env ?? {}).find((k) => RESERVED.includes(k));
+  if (reserved !== undefined) throw new EnvironmentError(`${where}.env.${reserved}: set by the environment itself (API_URL from baseUrl, WS_URL from wsUrl, ENVIRONMENT its name)`);
   if (d.secrets !== undefined && (!Array.isArray(d.secrets) || d.secrets.some((v) => typeof v !== 'string'))) throw bad('secrets', 'a list of variable names (like ["AUTH_TOKEN"])', d.secrets);
   return def as EnvironmentDefinition;
 }
@@ -123,7 +127,7 @@ export function resolveEnvironment(config: AgentloadConfig, name: string | undef
   const envName = name ?? config.defaultEnvironment ?? 'local';
   // own properties only: "--env toString" is not Object.prototype.toString
   if (!Object.hasOwn(all, envName)) throw new EnvironmentError(`--env "${envName}": no such environment (known: ${Object.keys(all).join(', ')})`);
-  const def = checkDefinition(all[envName], `environments.${envName}`);
+  const def = checkDefinition(all[envName], /^[A-Za-z_][\w-]*$/.test(envName) ? `environments.${envName}` : `environments[${JSON.stringify(envName)}]`);
   const baseUrl = expand(def.baseUrl, vars);
   if (baseUrl === undefined || baseUrl === '') {
     const needed = def.baseUrl.split('|').filter((a) => a.startsWith('$')).join(' or ');

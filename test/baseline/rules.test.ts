@@ -36,6 +36,9 @@ test('canonical keys and statistics', () => {
   assert.equal(canonicalStat('p(0.0)'), 'p(0)');
   assert.equal(canonicalStat('p01)'), undefined);
   assert.equal(canonicalStat('p(95'), undefined);
+  // fuzz: "toString" and "constructor" returned Object.prototype's functions as statistics
+  assert.equal(canonicalStat('toString'), undefined);
+  assert.equal(canonicalStat('constructor'), undefined);
 });
 
 test('resolveRules: the seed defaults', () => {

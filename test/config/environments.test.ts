@@ -32,8 +32,13 @@ test('counterexamples of the fuzz suite', () => {
   refuses({ environments: { t: { baseUrl: 'http://x.example', env: { A: 5 } } } }, 't', {}, /^environments\.t\.env: expected an object of strings/);
   refuses({ environments: { t: { baseUrl: 'http://x.example', secrets: 'AUTH_TOKEN' } } }, 't', {}, /^environments\.t\.secrets: expected a list of variable names/);
   refuses({ environments: { t: { baseUrl: 'http://x.example', wsUrl: true } } }, 't', {}, /^environments\.t\.wsUrl: expected a URL/);
+  refuses({ environments: { '': '' }, defaultEnvironment: '' }, undefined, {}, /^environments\[""\]: expected \{ baseUrl/);
   refuses({ environments: 'qa' }, 'qa', {}, /^environments: expected \{ NAME: \{ baseUrl, … \} \}, got "qa"$/);
   refuses({ defaultEnvironment: 5 }, undefined, {}, /^defaultEnvironment: expected an environment name, got 5$/);
+  // an env variable API_URL replaced the validated base URL (and the run's target) with anything
+  refuses({ environments: { t: { baseUrl: 'http://x.example', env: { API_URL: '$|$' } } } }, 't', { '': 'sk-secret-123' }, /^environments\.t\.env\.API_URL: set by the environment itself/);
+  // "$" names no variable (it read the variable named "")
+  refuses({ environments: { t: { baseUrl: '$' } } }, 't', { '': 'http://x.example' }, /its base URL comes from \$, which is not set/);
   // "http://" passed the prefix check and became API_URL "http:/"
   refuses({ environments: { t: { baseUrl: 'http://' } } }, 't', {}, /^--env "t": base URL "http:\/\/" is not a URL$/);
   refuses({ environments: { t: { baseUrl: 'http://x.example', wsUrl: 'ftp://x' } } }, 't', {}, /WebSocket URL "ftp:\/\/x" must start with ws:\/\/ or wss:\/\/ or http:\/\/ or https:\/\//);

@@ -58,13 +58,13 @@ test('environments: a resolved environment with http(s) and ws(s) URLs and strin
     } catch (e) {
       const msg = (e as Error).message;
       // names the environment (quoted), or the config field that is wrong
-      assert.ok(/^(--env "[^]*"|environments(\.[^:]+)?|defaultEnvironment): /.test(msg), msg);
+      assert.ok(/^(--env "[^]*"|environments(\.[\w-]+|\[".*"\])?(\.\w+)*|defaultEnvironment): /.test(msg), msg);
       if (name !== undefined && msg.startsWith('--env')) assert.ok(msg.startsWith(`--env "${name}"`), msg);
     }
   });
 });
 
-test('$A|$B|literal: the first variable set (own, non-empty), else the literal', () => {
+test('$A|$B|literal: the first variable set (own, non-empty; "$" names none), else the literal', () => {
   check('environments:expand', [fc.array(fc.oneof(fc.constantFrom(...VAR_NAMES).map((n) => `$${n}`), fc.constantFrom('http://lit.example', 'https://x.example')), { minLength: 1, maxLength: 4 }), vars], (alts, v) => {
     const c: AgentloadConfig = { environments: { t: { baseUrl: alts.join('|') } } };
     let expected: string | undefined;
@@ -74,7 +74,7 @@ test('$A|$B|literal: the first variable set (own, non-empty), else the literal',
         break;
       }
       const name = a.slice(1);
-      if (Object.hasOwn(v, name) && v[name] !== '') {
+      if (name !== '' && Object.hasOwn(v, name) && v[name] !== '') {
         expected = v[name];
         break;
       }

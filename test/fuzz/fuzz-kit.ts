@@ -157,6 +157,9 @@ export function parsesOrFails<T>(parse: () => T, errorClass: ErrorClass, quoted:
     value = parse();
   } catch (e) {
     assert.ok(e instanceof errorClass, `expected a ${errorClass.name}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    // a parser that throws plain Error still must not throw the engine's own errors
+    const builtin = [TypeError, RangeError, ReferenceError, SyntaxError].find((c) => e instanceof c);
+    assert.ok(builtin === undefined || builtin === errorClass, `expected a ${errorClass.name}, got ${e.name}: ${e.message}`);
     for (const q of quoted) assert.ok(e.message.includes(q), `the ${errorClass.name} message does not quote ${JSON.stringify(q)}: ${JSON.stringify(e.message)}`);
     return undefined;
   }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { canonicalKey, canonicalStat, parseChange, resolveRules, RuleError, type RegressionConfig, type RegressionRule } from '../../src/baseline/rules.ts';
 import { ThresholdSyntaxError } from '../../src/metrics/thresholds/parse.ts';
 import { percentileOf } from '../../src/metrics/values.ts';
+import { parseMetricSpec } from '../../src/baseline/history-text.ts';
 import { anyValue, check, fc, glue, mostly, numberText, parsesOrFails, userText } from './fuzz-kit.ts';
 
 const ws = fc.constantFrom('', '', ' ', '\t');
@@ -22,7 +23,7 @@ test('change limits: a finite amount >= 0 with its direction and kind, else Rule
   });
 });
 
-const stat = mostly(glue(fc.constantFrom('p', 'p(', 'p( ', 'P'), numberText, fc.constantFrom(')', '', ' )', '))')), userText(['avg', 'min', 'med', 'max', 'rate', 'count', 'value', 'median', 'mean', 'p50', 'p95', 'p(', ')', '(', ' '], 4));
+const stat = mostly(glue(fc.constantFrom('p', 'p(', 'p( ', 'P'), numberText, fc.constantFrom(')', '', ' )', '))')), userText(['avg', 'min', 'med', 'max', 'rate', 'count', 'value', 'median', 'mean', 'p50', 'p95', 'p(', ')', '(', ' ', 'toString', 'constructor', '__proto__'], 4));
 
 test('statistics: canonical (idempotent) and one a summary holds, else undefined; p95, p(95) and p(095) are one statistic', () => {
   check('rules:stat', [stat], (s) => {
@@ -76,6 +77,17 @@ test('regression config of any shape: rules with finite limits, or one RuleError
       for (const r of rules) isRule(r);
       const seen = new Set(rules.map((r) => `${r.key} ${r.stat}`));
       assert.equal(seen.size, rules.length, 'one rule per key and statistic');
+    });
+  });
+});
+
+const metricSpec = mostly(glue(key, fc.constantFrom(':', ':', '', '::'), stat), userText(['http_req_duration', '{', '}', ':', 'p95', 'name', 'a']));
+
+test('history metric specs (--trend, --column): a canonical key and statistic, else an Error quoting the spec', () => {
+  check('rules:metric-spec', [metricSpec], (s) => {
+    parsesOrFails(() => parseMetricSpec(s), Error, [`"${s}"`], (spec) => {
+      assert.equal(canonicalKey(spec.key), spec.key);
+      if (spec.stat !== undefined) assert.equal(canonicalStat(spec.stat), spec.stat);
     });
   });
 });
