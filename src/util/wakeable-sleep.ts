@@ -8,20 +8,19 @@ export class WakeableSleep {
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout;
       // a Node timer waits at most 2^31 − 1 ms (a longer one fires after 1 ms): a schedule stretched by
       // --time-scale past that waits in steps
-      const arm = (left: number): void => {
-        timer = setTimeout(() => {
-          if (left > MAX_TIMER_MS) {
-            arm(left - MAX_TIMER_MS);
-            return;
-          }
-          this.#wake = null;
-          resolve();
-        }, Math.min(left, MAX_TIMER_MS));
+      let left = ms;
+      const fire = (): void => {
+        if (left > MAX_TIMER_MS) {
+          left -= MAX_TIMER_MS;
+          timer = setTimeout(fire, Math.min(left, MAX_TIMER_MS));
+          return;
+        }
+        this.#wake = null;
+        resolve();
       };
-      arm(ms);
+      let timer = setTimeout(fire, Math.min(left, MAX_TIMER_MS));
       this.#wake = () => {
         clearTimeout(timer);
         this.#wake = null;
