@@ -52,12 +52,50 @@ export function checkMetrics(metrics: unknown, file: string, where: string): Rec
   return metrics as Record<string, RecordMetric>;
 }
 
-/** Check a run's meta read from JSON. */
+const META_FIELDS: Readonly<Record<string, readonly ['string' | 'number' | 'array', boolean]>> = {
+  // field: [type, may be null]; what compare, baseline names and the history read
+  suite: ['string', true],
+  profile: ['string', true],
+  environment: ['string', true],
+  target: ['string', true],
+  gitCommit: ['string', true],
+  stopReason: ['string', true],
+  version: ['string', false],
+  script: ['string', false],
+  endedAt: ['string', false],
+  segment: ['string', false],
+  durationMs: ['number', false],
+  timeScale: ['number', false],
+  workers: ['number', false],
+  exitCode: ['number', false],
+  scenarios: ['array', false],
+  envKeys: ['array', false],
+};
+
+/** Check a run's meta read from JSON: the fields it must have, and the types of those it may have. */
 export function checkMeta(meta: unknown, file: string, where: string): RunMeta {
   if (!isObject(meta) || typeof meta.name !== 'string' || typeof meta.status !== 'string' || typeof meta.startedAt !== 'string') {
     throw new InputError(file, `${where}: "meta" must hold at least name, status and startedAt`);
   }
+  for (const [field, [type, nullable]] of Object.entries(META_FIELDS)) {
+    const v = meta[field];
+    if (v === undefined || (v === null && nullable)) continue;
+    const ok = type === 'array' ? Array.isArray(v) : type === 'number' ? typeof v === 'number' && Number.isFinite(v) : typeof v === type;
+    if (!ok) throw new InputError(file, `${where}: "meta.${field}" must be ${type === 'array' ? 'a list' : `a ${type}`}${nullable ? ' or null' : ''}, got ${JSON.stringify(v)}`);
+  }
   return meta as unknown as RunMeta;
+}
+
+/** Check a run's thresholds read from JSON (absent is none). */
+export function checkThresholds(list: unknown, file: string, where: string): SummaryThreshold[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new InputError(file, `${where}: "thresholds" must be a list`);
+  list.forEach((t: unknown, i: number) => {
+    if (!isObject(t) || typeof t.metric !== 'string' || typeof t.expression !== 'string' || typeof t.ok !== 'boolean') {
+      throw new InputError(file, `${where}: thresholds[${i}] must hold metric, expression and ok, got ${JSON.stringify(t)}`);
+    }
+  });
+  return list as SummaryThreshold[];
 }
 
 /** Parse a baseline file's JSON (already read); throws InputError naming `file`. */
@@ -67,8 +105,7 @@ export function parseBaseline(data: unknown, file: string): BaselineFile {
   const runs = data.runs.map((r: unknown, i: number): RunRecord => {
     const where = `runs[${i}]`;
     if (!isObject(r)) throw new InputError(file, `${where} is not an object`);
-    const thresholds = Array.isArray(r.thresholds) ? (r.thresholds as SummaryThreshold[]) : [];
-    return { source: `${file}#${i + 1}`, meta: r.meta === null ? null : checkMeta(r.meta, file, where), metrics: checkMetrics(r.metrics, file, where), thresholds };
+    return { source: `${file}#${i + 1}`, meta: r.meta === null ? null : checkMeta(r.meta, file, where), metrics: checkMetrics(r.metrics, file, where), thresholds: checkThresholds(r.thresholds, file, where) };
   });
   return { agentloadBaseline: 1, name: typeof data.name === 'string' ? data.name : '', savedAt: typeof data.savedAt === 'string' ? data.savedAt : '', runs };
 }

@@ -6,6 +6,15 @@ export function isGlob(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
+function isClass(cls: string): boolean {
+  try {
+    new RegExp(cls);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function segmentRegExp(segment: string): RegExp {
   let re = '';
   for (let i = 0; i < segment.length; i++) {
@@ -14,9 +23,10 @@ function segmentRegExp(segment: string): RegExp {
     else if (c === '?') re += '[^/]';
     else if (c === '[') {
       const end = segment.indexOf(']', i + 1);
-      if (end === -1) re += '\\[';
+      const body = end === -1 ? '' : segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      // a class a RegExp cannot hold (a reversed range, "[z-a]") matches its characters literally, as in a shell
+      if (end === -1 || !isClass(`[${body}]`)) re += '\\[';
       else {
-        const body = segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
         re += `[${body}]`;
         i = end;
       }

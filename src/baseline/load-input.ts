@@ -4,8 +4,7 @@ import { RunMetrics } from '../metrics/run-metrics.ts';
 import { DEFAULT_TREND_STATS } from '../metrics/values.ts';
 import type { SeriesFile } from '../outputs/results-folder.ts';
 import type { MetricType, ValueKind } from '../metrics/metric.ts';
-import type { SummaryThreshold } from '../report/summary-json.ts';
-import { baselinePath, checkMeta, checkMetrics, InputError, parseBaseline } from './baseline-file.ts';
+import { baselinePath, checkMeta, checkMetrics, checkThresholds, InputError, parseBaseline } from './baseline-file.ts';
 import { expandGlob, isGlob } from './glob.ts';
 import type { HistoryFilter, HistoryStore } from './history-store.ts';
 import { recordKey } from './rules.ts';
@@ -61,7 +60,8 @@ function fromHistory(spec: string, ctx: InputContext): RunRecord[] {
   const m = /^last(?::(\d+))?$/.exec(ref);
   if (m === null) throw new InputError(spec, 'a history reference is history:ID, history:last or history:last:N');
   const n = Number(m[1] ?? 1);
-  if (n < 1) throw new InputError(spec, 'history:last:N needs N >= 1');
+  // past 2^53 the number is rounded, and SQLite refuses it as a LIMIT
+  if (n < 1 || !Number.isSafeInteger(n)) throw new InputError(spec, `history:last:N needs 1 <= N <= ${Number.MAX_SAFE_INTEGER}`);
   const filter: HistoryFilter = { statuses: ['passed', 'thresholds-failed'], ...(ctx.historyFilter ?? {}), limit: n };
   const runs = store.list(filter);
   if (runs.length === 0) {
@@ -144,7 +144,7 @@ function fromSummary(data: unknown, file: string, seriesPath: string | undefined
   checkMetrics(metrics, file, 'summary');
   if (agentload === undefined) return { source, meta: null, metrics, thresholds: [] };
   const meta = checkMeta(agentload.meta, file, 'agentload');
-  const thresholds = Array.isArray(agentload.thresholds) ? (agentload.thresholds as SummaryThreshold[]) : [];
+  const thresholds = checkThresholds(agentload.thresholds, file, 'agentload');
   if (seriesPath === undefined) return { source, meta, metrics, thresholds };
   const series = readJson(seriesPath) as Partial<SeriesFile>;
   if (!isObject(series) || series.version !== 1 || !Array.isArray(series.series)) throw new InputError(seriesPath, 'not an agentload series.json (version 1)');

@@ -84,13 +84,14 @@ const STATS = new Set(['avg', 'min', 'med', 'max', 'rate', 'count', 'value', 'pa
 /** `p95` → `p(95)`, `median` → `med`; undefined when not a statistic. */
 export function canonicalStat(stat: string): string | undefined {
   const s = stat.trim();
-  const alias = STAT_ALIASES[s];
-  if (alias !== undefined) return alias;
+  // own keys only: "toString" is not an alias of Object.prototype.toString
+  if (Object.hasOwn(STAT_ALIASES, s)) return STAT_ALIASES[s];
   if (STATS.has(s)) return s;
-  const m = /^p\(?\s*(\d+(?:\.\d+)?)\s*\)?$/.exec(s);
+  const m = /^p(?:\(\s*(\d+(?:\.\d+)?)\s*\)|(\d+(?:\.\d+)?))$/.exec(s);
   if (m === null) return undefined;
-  const n = Number(m[1]);
-  return n >= 0 && n <= 100 ? `p(${m[1] as string})` : undefined;
+  // one spelling per percentile: p(095) and p(95.0) are p(95), as the summary names it
+  const digits = (m[1] ?? m[2] as string).replace(/^0+(?=\d)/, '').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return Number(digits) <= 100 ? `p(${digits})` : undefined;
 }
 
 /** A metric key with its tags sorted and trimmed: the form stored and compared. Throws ThresholdSyntaxError. */
@@ -120,6 +121,7 @@ export function parseChange(source: string, where = 'rule'): ChangeLimit {
   const m = CHANGE_RE.exec(source.trim());
   if (m === null) throw new RuleError([`${where}: "${source}" is not a change limit (write "+20%", "-10%", "+0.1pp" or "+50ms")`]);
   const n = Number(m[2]);
+  if (!Number.isFinite(n)) throw new RuleError([`${where}: "${source}" is out of range (a finite number is needed)`]);
   const unit = m[3];
   const kind: ChangeKind = unit === '%' ? 'relative' : unit === 'pp' ? 'points' : 'absolute';
   const amount = kind === 'relative' ? n / 100 : kind === 'points' ? n / 100 : n;
@@ -132,7 +134,7 @@ function ruleFrom(key: string, stat: string, input: RuleInput, origin: Regressio
     throw new RuleError([`${where}: expected "+20%" or { change: "+20%", minDelta: 5 }, got ${JSON.stringify(input)}`]);
   }
   const minDelta = input.minDelta ?? 0;
-  if (typeof minDelta !== 'number' || !(minDelta >= 0)) throw new RuleError([`${where}: minDelta must be a number >= 0, got ${JSON.stringify(input.minDelta)}`]);
+  if (typeof minDelta !== 'number' || !(minDelta >= 0) || minDelta === Infinity) throw new RuleError([`${where}: minDelta must be a finite number >= 0, got ${typeof minDelta === 'number' ? minDelta : JSON.stringify(input.minDelta)}`]);
   return { key, stat, limit: parseChange(input.change, where), minDelta, origin };
 }
 
@@ -142,6 +144,11 @@ function ruleFrom(key: string, stat: string, input: RuleInput, origin: Regressio
  * config is reported at once.
  */
 export function resolveRules(config: RegressionConfig = {}): RegressionRule[] {
+  // agentload.config is JavaScript: `regression` (and its `rules`) can be anything
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new RuleError([`regression: expected { rules, alpha, defaults }, got ${JSON.stringify(config)}`]);
+  if (config.rules !== undefined && (typeof config.rules !== 'object' || config.rules === null || Array.isArray(config.rules))) {
+    throw new RuleError([`regression.rules: expected { "http_req_duration": { "p(95)": "+20%" }, … }, got ${JSON.stringify(config.rules)}`]);
+  }
   const problems: string[] = [];
   const byKey = new Map<string, Map<string, RegressionRule | false>>();
   const put = (rawKey: string, stats: false | Readonly<Record<string, RuleInput | false>>, origin: RegressionRule['origin']): void => {

@@ -14,37 +14,47 @@ export function collect(value: string, previous: string[] = []): string[] {
 }
 
 export function parseKeyValues(list: readonly string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const item of list ?? []) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new FlagError(`${flag} "${item}": expected KEY=VALUE`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
+    entries.push([item.slice(0, eq), item.slice(eq + 1)]);
   }
-  return out;
+  // fromEntries defines own properties: `-e __proto__=x` is kept, not swallowed by the prototype setter
+  return Object.fromEntries(entries);
 }
 
 /** `--stage 30s:100` → { duration: '30s', target: 100 } */
 export function parseStage(s: string): Stage {
   const m = /^([^:]+):(\d+)$/.exec(s.trim());
   if (m === null) throw new FlagError(`--stage "${s}": expected DURATION:TARGET, like 30s:100`);
+  const duration = (m[1] as string).trim();
   try {
-    parseDuration(m[1] as string);
+    parseDuration(duration);
   } catch (e) {
-    throw new FlagError(`--stage "${s}": ${(e as Error).message}`);
+    throw new FlagError(`--stage "${s}": ${(e as Error).message.replace(/^duration: /, '')}`);
   }
-  return { duration: m[1] as string, target: Number(m[2]) };
+  const target = Number(m[2]);
+  if (!Number.isSafeInteger(target)) throw new FlagError(`--stage "${s}": target ${m[2]} is too large (at most ${Number.MAX_SAFE_INTEGER})`);
+  return { duration, target };
 }
 
 export function parsePositiveInt(v: string | undefined, flag: string, min = 1): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) throw new FlagError(`${flag} "${v}": expected an integer >= ${min}`);
+  // past 2^53 the digits are rounded (or become Infinity): never a count anyone meant
+  if (!Number.isSafeInteger(Number(v))) throw new FlagError(`${flag} "${v}": too large (at most ${Number.MAX_SAFE_INTEGER})`);
   return Number(v);
 }
 
-export function parsePositiveNumber(v: string | undefined, flag: string): number | undefined {
+/** A decimal number (exponent allowed); not hex, binary, "Infinity" or what else Number() takes. */
+const DECIMAL = /^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+/** A number > 0 (and >= `min` when given): `--time-scale 20`. */
+export function parsePositiveNumber(v: string | undefined, flag: string, min = 0): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new FlagError(`${flag} "${v}": expected a number > 0`);
+  const n = DECIMAL.test(v.trim()) ? Number(v) : Number.NaN;
+  if (!Number.isFinite(n) || n <= 0 || n < min) throw new FlagError(`${flag} "${v}": expected a number ${min > 0 ? `>= ${min}` : '> 0'}`);
   return n;
 }
 
@@ -55,6 +65,7 @@ export function parseSegment(v: string | undefined): { index: number; count: num
   if (m === null) throw new FlagError(`--segment "${v}": expected i/n, like 1/3`);
   const i = Number(m[1]);
   const n = Number(m[2]);
+  if (!Number.isSafeInteger(n)) throw new FlagError(`--segment "${v}": n is too large (at most ${Number.MAX_SAFE_INTEGER})`);
   if (n < 1 || i < 1 || i > n) throw new FlagError(`--segment "${v}": need 1 <= i <= n`);
   return { index: i - 1, count: n };
 }
@@ -64,7 +75,8 @@ export function parseDurationFlag(v: string | undefined, flag: string): string |
   try {
     parseDuration(v);
   } catch (e) {
-    throw new FlagError(`${flag} "${v}": ${(e as Error).message.replace(/^duration: /, '')}`);
+    // `--duration "30x": not a duration (…)`: the flag and the value quoted once
+    throw new FlagError(`${flag} "${v}": ${(e as Error).message.replace(/^duration: /, '').replace(`"${v}" is `, '')}`);
   }
   return v;
 }
@@ -76,8 +88,10 @@ export function parseOutputs(list: readonly string[] | undefined): Record<string
     const eq = o.indexOf('=');
     const kind = eq === -1 ? o : o.slice(0, eq);
     const path = eq === -1 ? '' : o.slice(eq + 1);
-    if (!['json', 'csv'].includes(kind)) throw new FlagError(`--out "${o}": unknown output "${kind}" (known: json=FILE, csv=FILE)`);
+    if (kind !== 'json' && kind !== 'csv') throw new FlagError(`--out "${o}": unknown output "${kind}" (known: json=FILE, csv=FILE)`);
     if (path === '') throw new FlagError(`--out "${o}": expected ${kind}=FILE`);
+    // one file per kind: a second one would silently replace the first
+    if (out[kind] !== undefined) throw new FlagError(`--out "${o}": ${kind} output given twice (already --out "${kind}=${out[kind]}")`);
     out[kind] = path;
   }
   return out;

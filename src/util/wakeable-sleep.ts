@@ -8,10 +8,19 @@ export class WakeableSleep {
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      // a Node timer waits at most 2^31 − 1 ms (a longer one fires after 1 ms): a schedule stretched by
+      // --time-scale past that waits in steps
+      let left = ms;
+      const fire = (): void => {
+        if (left > MAX_TIMER_MS) {
+          left -= MAX_TIMER_MS;
+          timer = setTimeout(fire, Math.min(left, MAX_TIMER_MS));
+          return;
+        }
         this.#wake = null;
         resolve();
-      }, ms);
+      };
+      let timer = setTimeout(fire, Math.min(left, MAX_TIMER_MS));
       this.#wake = () => {
         clearTimeout(timer);
         this.#wake = null;
@@ -24,3 +33,5 @@ export class WakeableSleep {
     this.#wake?.();
   }
 }
+
+const MAX_TIMER_MS = 2_147_483_647;

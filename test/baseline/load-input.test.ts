@@ -64,6 +64,32 @@ test('corrupt and foreign inputs are refused with the file named', () => {
   throwsNaming(() => loadRuns('history:3', ctx), 'history:3', /history is turned off/);
 });
 
+test('fields the later steps use are checked on load (counterexamples of test/fuzz/baseline.fuzz.test.ts)', () => {
+  const root = tmp();
+  const ctx: InputContext = { baselinesDir: root };
+  const write = (name: string, data: unknown): string => {
+    const f = join(root, name);
+    writeFileSync(f, JSON.stringify(data));
+    return f;
+  };
+  const okMeta = { name: 'api', startedAt: '2025-02-26T10:00:00.000Z', status: 'passed' };
+  // a threshold entry that is not one: compare and the history table read t.metric and t.ok
+  const emptyThreshold = write('t.json', { metrics: {}, agentload: { meta: okMeta, thresholds: [{}] } });
+  throwsNaming(() => loadRuns(emptyThreshold, ctx), emptyThreshold, /agentload: thresholds\[0\] must hold metric, expression and ok, got \{\}/);
+  const inBaseline = write('b.json', { agentloadBaseline: 1, runs: [{ meta: null, metrics: {}, thresholds: [null] }] });
+  throwsNaming(() => loadRuns(inBaseline, ctx), inBaseline, /runs\[0\]: thresholds\[0\] must hold/);
+  // suite: 0 made `baseline save` crash (suite.replace is not a function)
+  const suite = write('s.json', { metrics: {}, agentload: { meta: { ...okMeta, suite: 0 } } });
+  throwsNaming(() => loadRuns(suite, ctx), suite, /agentload: "meta.suite" must be a string or null, got 0/);
+  const timeScale = write('ts.json', { metrics: {}, agentload: { meta: { ...okMeta, timeScale: 'fast' } } });
+  throwsNaming(() => loadRuns(timeScale, ctx), timeScale, /"meta.timeScale" must be a number, got "fast"/);
+  assert.equal(loadRuns(write('fine.json', { metrics: {}, agentload: { meta: { ...okMeta, suite: null, durationMs: 1000 }, thresholds: [{ metric: 'checks', expression: 'rate>0.9', ok: true }] } }), ctx).length, 1);
+  // a glob with a class a RegExp cannot hold threw a SyntaxError ("Range out of order")
+  throwsNaming(() => loadRuns(join(root, '[z-a]'), ctx), join(root, '[z-a]'), /no file or folder matches/);
+  writeFileSync(join(root, '[z-a].json'), '{}');
+  assert.deepEqual(expandGlob('[z-a].json', root), [join(root, '[z-a].json')], 'an invalid class matches literally, as in a shell');
+});
+
 test('k6 summaries: handleSummary and --summary-export shapes', () => {
   const root = tmp();
   const handle = join(root, 'k6-handle.json');
@@ -142,6 +168,9 @@ test('history references: by id, newest N of the same test, none found', () => {
   assert.deepEqual(loadRuns('history:last', ctx).map((r) => r.source), ['history:3']);
   throwsNaming(() => loadRuns('history:9', ctx), 'history:9', /no run 9 in the history/);
   throwsNaming(() => loadRuns('history:first', ctx), 'history:first', /history:ID, history:last or history:last:N/);
+  // fuzz: past 2^53 SQLite refused the LIMIT (SqliteError: datatype mismatch, exit 1)
+  throwsNaming(() => loadRuns('history:last:9999999999999999999', ctx), 'history:last:9999999999999999999', /needs 1 <= N <= 9007199254740991/);
+  throwsNaming(() => loadRuns('history:last:0', ctx), 'history:last:0', /needs 1 <= N/);
   throwsNaming(() => loadRuns('history:last', { ...ctx, historyFilter: { test: 'websocket' } }), 'history:last', /no completed run .* for websocket/);
   store.close();
 });

@@ -17,7 +17,8 @@ test('parseChange: the change grammar', () => {
     assert.equal(c.kind, kind, src);
     assert.ok(Math.abs(c.amount - amount) < 1e-12, src);
   }
-  for (const bad of ['20%', '+x%', '+20 percent', '', '+-1%']) assert.throws(() => parseChange(bad), (e: Error) => e instanceof RuleError && e.message.includes(`"${bad}"`), bad);
+  // fuzz (test/fuzz/rules.fuzz.test.ts): a 300-digit change was read as Infinity, a limit nothing could pass
+  for (const bad of ['20%', '+x%', '+20 percent', '', '+-1%', `+${'9'.repeat(310)}%`]) assert.throws(() => parseChange(bad), (e: Error) => e instanceof RuleError && e.message.includes(`"${bad}"`), bad);
 });
 
 test('canonical keys and statistics', () => {
@@ -28,6 +29,16 @@ test('canonical keys and statistics', () => {
   assert.equal(canonicalStat('median'), 'med');
   assert.equal(canonicalStat('p101'), undefined);
   assert.equal(canonicalStat('nope'), undefined);
+  // fuzz: one spelling per percentile (p(095) found no p(95) in a summary), and no unbalanced parentheses
+  assert.equal(canonicalStat('p(095)'), 'p(95)');
+  assert.equal(canonicalStat('p95.0'), 'p(95)');
+  assert.equal(canonicalStat('p( 99.90 )'), 'p(99.9)');
+  assert.equal(canonicalStat('p(0.0)'), 'p(0)');
+  assert.equal(canonicalStat('p01)'), undefined);
+  assert.equal(canonicalStat('p(95'), undefined);
+  // fuzz: "toString" and "constructor" returned Object.prototype's functions as statistics
+  assert.equal(canonicalStat('toString'), undefined);
+  assert.equal(canonicalStat('constructor'), undefined);
 });
 
 test('resolveRules: the seed defaults', () => {
@@ -91,4 +102,11 @@ test('gateSettings: config, then flags; --no-history turns recording off', async
   assert.equal(gateSettings({ history: { enabled: false } }, { history: 'h.db' }, cwd).historyPath, '/project/h.db');
   assert.equal(gateSettings({ regression: { alpha: 0.01 } }, {}, cwd).alpha, 0.01);
   assert.throws(() => gateSettings({ regression: { rules: { http_reqs: { rate: '10%' } } } }), RuleError);
+});
+
+test('resolveRules: a regression config of the wrong shape is a RuleError, not a TypeError (fuzz: regression: null)', () => {
+  for (const bad of [null, 'strict', 5, [], { rules: 'x' }, { rules: [] }, { rules: null }]) {
+    assert.throws(() => resolveRules(bad as never), (e: Error) => e instanceof RuleError && /^regression(\.rules)?: expected/.test(e.message), JSON.stringify(bad));
+  }
+  assert.throws(() => resolveRules({ rules: { http_reqs: { rate: { change: '-10%', minDelta: Infinity } } } }), /minDelta must be a finite number >= 0, got Infinity/);
 });

@@ -15,8 +15,6 @@ const LIMIT = { timeout: 15_000 };
 /** How long `send` waits for onComplete/onError before giving up with code TEST_GUARD_TIMEOUT. */
 const GUARD_MS = 8_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 function codeOf(err: Error | null): string | null {
   if (err === null) return null;
   const code = (err as NodeJS.ErrnoException).code;
@@ -514,6 +512,7 @@ test('keep-alive: 20 sequential requests use exactly one connection; onConnectTi
 });
 
 test('maxConnectionsPerOrigin 2: 10 concurrent requests use 2 sockets and all complete', LIMIT, async (t) => {
+  // answers after 20 ms so that requests are still in flight when the next ones come (the counts below do not depend on it)
   const srv = await startHttp(t, (req, res) => setTimeout(() => echoLine(req, res), 20));
   const timings: number[] = [];
   const pool = newPool(t, { maxConnectionsPerOrigin: 2, onConnectTiming: (ms) => timings.push(ms) });
@@ -883,7 +882,8 @@ test('abort from onHeaders of a response without a body, or from the last onData
       const events = [];
       let abort = () => {};
       const guard = setTimeout(() => { events.push('guard'); resolve(events); }, 3000);
-      const end = () => { clearTimeout(guard); setTimeout(() => resolve(events), 50); };
+      // late events still land in \`events\` (printed at the very end, after every socket has closed)
+      const end = () => { clearTimeout(guard); resolve(events); };
       pool.dispatch(origin, { method: 'GET', path, headers: {}, body: null, deadline: performance.now() + 3000, maxBodyBytes: Infinity }, {
         onConnect(a) { abort = a; events.push('connect'); },
         onRequestSent() { events.push('sent'); },
@@ -899,7 +899,8 @@ test('abort from onHeaders of a response without a body, or from the last onData
     const after = await run('/ok', null);
     await pool.close();
     server.closeAllConnections();
-    server.close();
+    await new Promise((r) => server.close(r));
+    await new Promise((r) => setImmediate(r));
     console.log(JSON.stringify({ headers, data, after, uncaught }));
   `;
   const cwd = fileURLToPath(new URL('../../', import.meta.url));
@@ -919,13 +920,14 @@ test('abort from onHeaders of a response without a body, or from the last onData
 
 // ---------------------------------------------------------------- keep-alive timeouts
 
-test('Keep-Alive hint: a server with keepAliveTimeout 1000 (Keep-Alive: timeout=1); a request after 1.2 s idle succeeds', LIMIT, async (t) => {
+test('Keep-Alive hint: a server with keepAliveTimeout 1000 (Keep-Alive: timeout=1); a request after the idle socket closed succeeds', LIMIT, async (t) => {
   const srv = await startHttp(t, echoLine, 1000);
   const pool = newPool(t);
   const first = await send(pool, srv.origin, request({ path: '/first' }));
   assert.equal(first.code, null, String(first.error));
   assert.match(first.headers, /\r\nKeep-Alive: timeout=1\r\n/);
-  await sleep(1200);
+  // the idle socket goes away (the server's 1 s keep-alive, or the pool, which never reuses a hint of 1 s)
+  await srv.whenClosed(1);
   const second = await send(pool, srv.origin, request({ path: '/second' }));
   assert.equal(second.code, null, String(second.error));
   assert.equal(second.body.toString(), 'GET /second');
@@ -933,16 +935,26 @@ test('Keep-Alive hint: a server with keepAliveTimeout 1000 (Keep-Alive: timeout=
   assert.equal(srv.connections, 2);
 });
 
+/** A clock the pool's keep-alive expiry reads, moved by hand. */
+function fakeClock(): { now: () => number; advance: (ms: number) => void } {
+  let t = 1_000_000;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
 test('Keep-Alive hint: a socket is reused within the hint - 1 s and not after it, even if the server keeps it open', LIMIT, async (t) => {
   // advertises timeout=2 but never closes: only the hint stops the reuse
   const srv = await startRaw(t, (socket) => socket.write('HTTP/1.1 200 OK\r\nKeep-Alive: timeout=2\r\nContent-Length: 2\r\n\r\nok'));
-  const pool = newPool(t);
+  const clock = fakeClock();
+  const pool = newPool(t, { idleClock: clock.now });
   for (let i = 0; i < 3; i++) assert.equal((await send(pool, srv.origin, request())).body.toString(), 'ok');
   assert.equal(srv.connections, 1, 'reused right away');
-  await sleep(1200);
+  clock.advance(999);
+  assert.equal((await send(pool, srv.origin, request())).body.toString(), 'ok');
+  assert.equal(srv.connections, 1, 'reused 999 ms later: within hint - 1 s');
+  clock.advance(1000);
   const late = await send(pool, srv.origin, request());
   assert.equal(late.code, null, String(late.error));
-  assert.equal(srv.connections, 2, 'past hint - 1 s: a new connection');
+  assert.equal(srv.connections, 2, 'idle for hint - 1 s: a new connection');
   await srv.whenClosed(1); // the stale socket is closed by the pool
   assert.equal(srv.closed, 1);
 });
@@ -956,21 +968,32 @@ test('Keep-Alive hint of 1 s or less: the socket is never reused', LIMIT, async 
 
 test('keepAliveTimeoutMs: an idle socket past it is not reused', LIMIT, async (t) => {
   const srv = await startRaw(t, (socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
-  const pool = newPool(t, { keepAliveTimeoutMs: 100 });
+  const clock = fakeClock();
+  const pool = newPool(t, { keepAliveTimeoutMs: 100, idleClock: clock.now });
   assert.equal((await send(pool, srv.origin, request())).body.toString(), 'ok');
+  clock.advance(99);
   assert.equal((await send(pool, srv.origin, request())).body.toString(), 'ok');
-  assert.equal(srv.connections, 1);
-  await sleep(300);
+  assert.equal(srv.connections, 1, 'idle 99 ms: reused');
+  clock.advance(100);
   assert.equal((await send(pool, srv.origin, request())).body.toString(), 'ok');
-  assert.equal(srv.connections, 2);
+  assert.equal(srv.connections, 2, 'idle 100 ms: a new connection');
 });
 
 test('keepAliveTimeoutMs: an idle socket is closed once it expires, without waiting for another request', LIMIT, async (t) => {
+  // the sweeper is a setInterval: on mock timers, with the fake clock, nothing waits in real time
+  t.mock.timers.enable({ apis: ['setInterval'] });
   const srv = await startRaw(t, (socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
-  const pool = newPool(t, { keepAliveTimeoutMs: 100 });
+  const clock = fakeClock();
+  const pool = newPool(t, { keepAliveTimeoutMs: 100, idleClock: clock.now });
   assert.equal((await send(pool, srv.origin, request())).body.toString(), 'ok');
-  await sleep(500);
+  t.mock.timers.tick(1000); // sweeps before the socket expires leave it alone: the next request reuses it
+  assert.equal((await send(pool, srv.origin, request())).body.toString(), 'ok');
+  assert.equal(srv.connections, 1);
+  clock.advance(100);
+  t.mock.timers.tick(400); // an idle sweep runs every fourth tick of 100 ms
+  await srv.whenClosed(1);
   assert.equal(srv.closed, 1, 'the pool closed the idle socket');
+  assert.equal(srv.connections, 1);
 });
 
 // ---------------------------------------------------------------- close()

@@ -36,6 +36,9 @@ const invalid: [string, RegExp][] = [
   ['', /threshold "": expected an aggregation/],
   ['avg<5ms', /threshold "avg<5ms": expected a number/],
   ['mean<5', /threshold "mean<5": expected an aggregation/],
+  // fuzz (test/fuzz/thresholds.fuzz.test.ts): read as Infinity, so "avg>1e400" could never pass and "avg<1e400" never fail
+  ['avg>1e400', /threshold "avg>1e400": 1e400 is out of range \(a finite number is needed\)/],
+  [`p(95)<${'9'.repeat(400)}`, /is out of range/],
 ];
 
 for (const [src, re] of invalid) {
@@ -61,6 +64,9 @@ const badKeys: [string, RegExp][] = [
   ['http_req_duration{name}', /selector "name" must be tag:value/],
   ['9metric', /invalid metric name "9metric"/],
   ['http-req', /invalid metric name/],
+  // fuzz: no sample has both values, so the threshold watched nothing and passed
+  ['http_req_duration{x y:create_run,x y:}', /tag "x y" given twice/],
+  ['http_req_duration{name:a, name :b}', /tag "name" given twice/],
 ];
 for (const [src, re] of badKeys) {
   test(`rejects key "${src}"`, () => {

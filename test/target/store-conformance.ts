@@ -20,7 +20,9 @@ export function storeConformance(name: string, open: () => Promise<Store>, dispo
       const made = [];
       for (let i = 0; i < 5; i++) {
         made.push(await store.runs.create({ name: `r${i}`, goal: `goal ${i}`, status: i % 2 === 0 ? 'pending' : 'running', input: { i }, metadata: { tag: 'x' } }));
-        await new Promise((r) => setTimeout(r, 2));
+        // newest first is by creation time: wait for the clock to move on (not a fixed sleep)
+        const at = Date.now();
+        while (Date.now() <= at) await new Promise((r) => setImmediate(r));
       }
       const first = made[0]!;
       assert.deepEqual(await store.runs.get(first.id), first);

@@ -6,8 +6,9 @@
  *                | "p(" number ")"                       number in [0, 100]
  *   operator    := ">" | ">=" | "<" | "<=" | "==" | "===" | "!="
  *   key         := metric_name [ "{" selector ( "," selector )* "}" ]
- *   selector    := tag ws* ":" value                        value may contain ":"
+ *   selector    := tag ws* ":" value                        value may contain ":"; each tag once
  *
+ * The number is finite (1e400 is refused, not read as Infinity).
  * Every error quotes the input.
  */
 import type { MetricType } from '../metric.ts';
@@ -61,7 +62,9 @@ export function parseExpression(source: string): ParsedExpression {
   if (rest === '' || !/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(rest)) {
     throw new ThresholdSyntaxError(`threshold "${source}": expected a number after "${operator}", found "${rest}"`);
   }
-  return { source, aggregation, operator, value: Number(rest) };
+  const value = Number(rest);
+  if (!Number.isFinite(value)) throw new ThresholdSyntaxError(`threshold "${source}": ${rest} is out of range (a finite number is needed)`);
+  return { source, aggregation, operator, value };
 }
 
 export function parseKey(source: string): ParsedKey {
@@ -80,6 +83,8 @@ export function parseKey(source: string): ParsedKey {
     const tag = part.slice(0, colon).trim();
     const value = part.slice(colon + 1).trim();
     if (tag === '') throw new ThresholdSyntaxError(`threshold key "${source}": empty tag name in "${part.trim()}"`);
+    // no sample has two values of one tag: such a threshold would watch nothing and pass
+    if (selector.some(([t]) => t === tag)) throw new ThresholdSyntaxError(`threshold key "${source}": tag "${tag}" given twice`);
     selector.push([tag, value]);
   }
   return { source, metric, selector };

@@ -77,6 +77,8 @@ export interface H1PoolOptions {
   keepAliveTimeoutMs?: number;
   /** Called with the TCP set-up time of every connection opened. */
   onConnectTiming?: (connectingMs: number) => void;
+  /** The clock keep-alive expiry reads (default performance.now); tests pass a fake one to age idle sockets. */
+  idleClock?: () => number;
 }
 
 const now = (): number => performance.now();
@@ -187,7 +189,7 @@ class Connection implements H1ParserSink {
     this.socket.on('connect', () => {
       this.connected = true;
       this.deadline = Infinity;
-      this.idleUntil = now() + origin.pool.keepAliveTimeoutMs;
+      this.idleUntil = origin.pool.idleClock() + origin.pool.keepAliveTimeoutMs;
       origin.pool.busy.delete(this);
       origin.pool.connectTiming(now() - t0);
       origin.connected(this);
@@ -293,7 +295,7 @@ class Connection implements H1ParserSink {
     pool.busy.delete(this);
     if (reuse && !this.#closed) {
       const hint = this.parser.keepAliveHintMs;
-      this.idleUntil = now() + (hint > 0 ? Math.min(pool.keepAliveTimeoutMs, hint - 1000) : pool.keepAliveTimeoutMs);
+      this.idleUntil = pool.idleClock() + (hint > 0 ? Math.min(pool.keepAliveTimeoutMs, hint - 1000) : pool.keepAliveTimeoutMs);
       this.origin.release(this);
     } else {
       this.socket.destroy();
@@ -441,7 +443,7 @@ class Origin {
   }
 
   #takeIdle(): Connection | null {
-    const t = now();
+    const t = this.pool.idleClock();
     for (let c = this.idle.pop(); c !== undefined; c = this.idle.pop()) {
       if (c.idleUntil > t) return c;
       c.socket.destroy();
@@ -485,6 +487,7 @@ export class H1Pool {
   readonly maxConnectionsPerOrigin: number;
   readonly connectTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
+  readonly idleClock: () => number;
   /** Connections with a request in flight or a connect under way: their deadlines are swept. */
   readonly busy = new Set<Connection>();
   /** Other work whose deadline the sweep checks (see watch()). */
@@ -499,6 +502,7 @@ export class H1Pool {
     this.maxConnectionsPerOrigin = options.maxConnectionsPerOrigin ?? 0;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 30_000;
+    this.idleClock = options.idleClock ?? now;
     this.#onConnectTiming = options.onConnectTiming ?? noop;
   }
 
@@ -552,7 +556,7 @@ export class H1Pool {
 
   #sweep(): void {
     const t = now();
-    if (++this.#sweeps % 4 === 0) for (const o of this.#origins.values()) o.expireIdle(t);
+    if (++this.#sweeps % 4 === 0) for (const o of this.#origins.values()) o.expireIdle(this.idleClock());
     if (this.#watched.size > 0) {
       for (const w of this.#watched) {
         if (w.deadline > t) continue;
