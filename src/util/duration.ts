@@ -1,3 +1,5 @@
+import { shown } from './shown.ts';
+
 /**
  * Durations as k6 writes them: "1h30m", "500ms", "1.5s", "2m30s", "1d"; a
  * plain number (or numeric string) is milliseconds.
@@ -19,6 +21,7 @@ export function parseDuration(input: DurationInput, what = 'duration'): number {
     if (!Number.isFinite(input) || input < 0) throw new DurationError(`${what}: ${input} is not a valid duration`);
     return input;
   }
+  if (typeof input !== 'string') throw new DurationError(`${what}: expected a duration like "30s" or a number of milliseconds, got ${shown(input)}`);
   const s = input.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
   if (s === '') throw new DurationError(`${what}: empty duration`);
