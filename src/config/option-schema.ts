@@ -118,6 +118,17 @@ function executorsWith(field: string): string[] {
     .map((e) => e.name);
 }
 
+/** Why a scenario field is not one of its executor's: another executor's field, or a typo of one. */
+function scenarioKeyError(at: string, key: string, executor: string, known: readonly string[]): string {
+  const others = executorsWith(key);
+  const own = closest(key, known);
+  if (others.length > 0) return `${at}: not an option of the ${executor} executor (only of ${others.join(', ')})${own === undefined ? '' : `; did you mean "${own}"?`}`;
+  if (own !== undefined) return `${at}: unknown option of the ${executor} executor (did you mean "${own}"?)`;
+  const other = closest(key, Object.values(EXECUTORS).flatMap((e) => e.options));
+  if (other !== undefined) return `${at}: unknown option of the ${executor} executor (did you mean "${other}"? only ${executorsWith(other).join(', ')} take it)`;
+  return `${at}: unknown option of the ${executor} executor; known: ${known.join(', ')}`;
+}
+
 /**
  * A scenario: the common fields and its executor's own. An unknown executor is reported by the plan, which
  * then cannot know the fields: only the common ones are checked.
@@ -147,13 +158,7 @@ const scenario: Check = (v, path, errors) => {
       errors.push(unknownKey(path, k, [...COMMON_OPTIONS], 'scenario option'));
       continue;
     }
-    const others = executorsWith(k);
-    const hint = closest(k, known);
-    errors.push(
-      others.length > 0
-        ? `${keyPath(path, k)}: not an option of the ${executor.name} executor (only of ${others.join(', ')})${hint === undefined ? '' : `; did you mean "${hint}"?`}`
-        : unknownKey(path, k, known, `option of the ${executor.name} executor`),
-    );
+    errors.push(scenarioKeyError(keyPath(path, k), k, executor.name, known));
   }
   return out;
 };

@@ -11,7 +11,9 @@
  *   "#"        = the length of an array when last; otherwise the rest of the path applied to every element,
  *                elements where it finds nothing left out (friends.#.first)
  *
- * Refused: wildcards (* ?), queries (#(…)), modifiers (@reverse), pipes (|), multipaths ([…] {…}), literals (!true).
+ * Refused, with an error naming the selector: wildcards (* ?), queries (#(…)), modifiers (@reverse), pipes (|),
+ * multipaths ([…] {…}), literals (!true), and what other path languages write (items[0], $.items), which GJSON
+ * would read as keys that are not there.
  */
 
 /** One step of a compiled selector. */
@@ -30,6 +32,7 @@ export function compileSelector(selector: string): readonly Step[] {
   const first = selector[0];
   if (first === '!') fail('literals (!…) are not supported');
   if (first === '[' || first === '{') fail('multipaths ([…] and {…}) are not supported');
+  if (selector === '$' || selector.startsWith('$.')) fail('GJSON paths have no "$": write items.0.id for $.items[0].id');
   const steps: Step[] = [];
   let key = '';
   /** The component began with an unescaped "#" or "@", which GJSON reads as an operator. */
@@ -61,6 +64,8 @@ export function compileSelector(selector: string): readonly Step[] {
     }
     if (c === '*' || c === '?') fail('wildcards (* and ?) are not supported (escape them with "\\" to match them literally)');
     if (c === '|') fail('pipes (|) are not supported');
+    if (c === '[' || c === ']') fail('brackets are not GJSON: write items.0.id for items[0].id (escape a literal bracket as "\\[")');
+    if (c === '{' || c === '}') fail('multipaths ({…}) are not supported');
     if (operator && key === '#' && c === '(') fail('queries #(…) are not supported');
     if (key === '' && (c === '#' || c === '@')) operator = true;
     key += c;
