@@ -293,7 +293,8 @@ export function resolvePlan(input: TestDefinition, cli: CliOverrides, scriptName
       return null;
     }
     // the implicit scenario's fields are the top-level options: errors name them as the script wrote them
-    const f = new Fields(name, raw as unknown as Record<string, unknown>, into, ts, implicit && name === IMPLICIT ? '' : undefined);
+    const top = implicit && name === IMPLICIT;
+    const f = new Fields(name, raw as unknown as Record<string, unknown>, into, ts, top ? '' : undefined, top ? { maxDuration: 'duration' } : {});
     return EXECUTORS[raw.executor].normalize(raw, f, f.base(raw, vuIdOffset));
   };
   const scenarioErrors: string[] = [];

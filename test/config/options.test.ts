@@ -37,6 +37,8 @@ test('top-level keys: a typo names the key and the option it resembles', () => {
     // the implicit scenario's fields are the top-level keys, named as written
     [{ exec, vus: 0, duration: 'soon' }, ['duration: "soon" is not a duration (examples: 30s, 1m30s, 500ms, 2h)', 'vus: must be an integer >= 1, got 0']],
     [{ exec: 'main', vus: 1, iterations: 1 }, ['exec: must be a function']],
+    // with iterations, the top-level duration is the scenario's maxDuration: named as written
+    [{ exec, vus: 1, iterations: 2, duration: 'soon' }, ['duration: "soon" is not a duration (examples: 30s, 1m30s, 500ms, 2h)']],
     [{ exec, vus: '10', iterations: 1 }, ['vus: must be a number, got "10"']],
     // with scenarios, the top-level shortcuts are only type-checked
     [{ vus: 'x', scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', exec } } }, ['vus: must be a number, got "x"']],

@@ -17,6 +17,8 @@ export class Fields {
     readonly timeScale: number,
     /** How errors name a field: `scenarios.<name>.`, or '' for the scenario made of top-level `vus`, `duration`, … */
     readonly prefix = `scenarios.${scenario}.`,
+    /** Fields the script wrote under another name (the implicit scenario's maxDuration is the top-level `duration`). */
+    readonly written: Readonly<Record<string, string>> = {},
   ) {}
 
   /** Fields already reported: a later check of the same field (e.g. "more than 0" after a bad duration) would only repeat it. */
@@ -24,7 +26,7 @@ export class Fields {
 
   #err(field: string, msg: string): void {
     this.#bad.add(field);
-    this.errors.push(`${this.prefix}${field}: ${msg}`);
+    this.errors.push(`${this.prefix}${Object.hasOwn(this.written, field) ? this.written[field] : field}: ${msg}`);
   }
 
   int(field: string, def: number | undefined, min = 0): number {
