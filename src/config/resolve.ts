@@ -11,6 +11,9 @@ import { parseDuration } from '../util/duration.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT } from '../protocols/http/client.ts';
 import { resolveLlmPlan } from '../protocols/llm/options.ts';
 import { resolveA2aPlan } from '../protocols/a2a/options.ts';
+import { checkDefinition } from './option-schema.ts';
+import { isPlainObject, keyPath } from './option-checks.ts';
+import { shown } from '../util/shown.ts';
 
 /** What the command line can change. */
 export interface CliOverrides {
@@ -36,13 +39,36 @@ export interface Resolved {
 
 const IMPLICIT = 'default';
 
+/** o[k1][k2]…, or undefined when a step is not an object with that own key. */
+function valueAt(o: unknown, ...keys: string[]): unknown {
+  let v = o;
+  for (const k of keys) {
+    if (!isPlainObject(v) || !Object.hasOwn(v, k)) return undefined;
+    v = v[k];
+  }
+  return v;
+}
+
+function cliShortcut(cli: CliOverrides): boolean {
+  return cli.vus !== undefined || cli.duration !== undefined || cli.iterations !== undefined || (cli.stages?.length ?? 0) > 0;
+}
+
+/** Whether the run is one scenario made of `exec` and the top-level (or command-line) vus, duration, iterations, stages. */
+function isImplicit(def: unknown, cli: CliOverrides): boolean {
+  const scenarios = isPlainObject(def) ? def.scenarios : undefined;
+  return cliShortcut(cli) || !(isPlainObject(scenarios) && Object.keys(scenarios).length > 0);
+}
+
 /** The definition's scenarios after CLI shortcuts, before profiles and validation. */
 function scenariosOf(def: TestDefinition, cli: CliOverrides, errors: string[]): Record<string, ScenarioDefinition> {
-  const shortcut = cli.vus !== undefined || cli.duration !== undefined || cli.iterations !== undefined || (cli.stages?.length ?? 0) > 0;
+  const shortcut = cliShortcut(cli);
   if (!shortcut && def.scenarios !== undefined && Object.keys(def.scenarios).length > 0) return { ...def.scenarios };
   const exec = firstExec(def);
   if (exec === undefined) {
-    errors.push('the test has no scenarios and no `exec` function: export defineTest({ exec: async (ctx) => { … } }) or define `scenarios`');
+    // a scenario or `exec` of the wrong type is already reported
+    if (def.scenarios === undefined && def.exec === undefined) {
+      errors.push('the test has no scenarios and no `exec` function: export defineTest({ exec: async (ctx) => { … } }) or define `scenarios`');
+    }
     return {};
   }
   const vus = cli.vus ?? def.vus;
@@ -66,7 +92,9 @@ function firstExec(def: TestDefinition): Pick<ScenarioDefinition, 'exec' | 'task
 }
 
 export function findProfile(def: TestDefinition, name: string): ProfileDefinition | undefined {
-  return def.profiles?.[name] ?? BUILTIN_PROFILES[name] ?? BUILTIN_PROFILES[PROFILE_ALIASES[name] ?? ''];
+  // own keys only: --profile constructor is no profile
+  const own = <T>(o: Readonly<Record<string, T>> | undefined, k: string): T | undefined => (o !== undefined && Object.hasOwn(o, k) ? o[k] : undefined);
+  return own(def.profiles, name) ?? own(BUILTIN_PROFILES, name) ?? own(BUILTIN_PROFILES, own(PROFILE_ALIASES, name) ?? '');
 }
 
 export function profileNames(def: TestDefinition): string[] {
@@ -103,7 +131,11 @@ function applyProfile(scenarios: Record<string, ScenarioDefinition>, profile: Pr
   for (const [name, s] of open) {
     if (s.executor !== 'constant-arrival-rate' && s.executor !== 'ramping-arrival-rate') continue;
     const share = (s.weight ?? 1) / wOpen;
-    const ownPeak = s.executor === 'constant-arrival-rate' ? s.rate : peakTarget(s.startRate ?? 0, s.stages.map((x) => ({ durationMs: 0, target: x.target })));
+    // stages that are not a list are reported by the scenario's own checks
+    const ownStages: readonly Stage[] = s.executor === 'ramping-arrival-rate' && Array.isArray(s.stages) ? s.stages : [];
+    // a rate of the wrong type is reported with the scenario as written; here it only must not break the arithmetic
+    const n = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+    const ownPeak = s.executor === 'constant-arrival-rate' ? n(s.rate) : peakTarget(n(s.startRate), ownStages.map((x) => ({ durationMs: 0, target: n(x?.target) })));
     const stages =
       profile.rateStages !== undefined
         ? scaleStages(profile.rateStages, share)
@@ -124,14 +156,15 @@ function thresholdPlans(source: Readonly<Record<string, readonly ThresholdInput[
       errors.push((e as Error).message);
       continue;
     }
+    const where = keyPath('thresholds', key);
     if (!Array.isArray(list)) {
-      errors.push(`thresholds["${key}"] must be a list, like ['p(95)<500']`);
+      errors.push(`${where}: must be a list, like ['p(95)<500']`);
       continue;
     }
-    for (const t of list) {
-      const expression = typeof t === 'string' ? t : t?.threshold;
+    for (const [i, t] of (list as readonly unknown[]).entries()) {
+      const expression = typeof t === 'string' ? t : isPlainObject(t) ? t.threshold : undefined;
       if (typeof expression !== 'string') {
-        errors.push(`thresholds["${key}"]: each entry must be a string or { threshold, abortOnFail, delayAbortEval }`);
+        errors.push(`${where}[${i}]: must be a string like 'p(95)<500' or { threshold, abortOnFail, delayAbortEval }, got ${shown(isPlainObject(t) ? t.threshold : t)}`);
         continue;
       }
       try {
@@ -141,15 +174,16 @@ function thresholdPlans(source: Readonly<Record<string, readonly ThresholdInput[
         else throw e;
         continue;
       }
+      const long = typeof t === 'string' ? null : (t as Exclude<ThresholdInput, string>);
       let delayAbortEvalMs = 0;
-      if (typeof t !== 'string' && t.delayAbortEval !== undefined) {
+      if (long?.delayAbortEval !== undefined) {
         try {
-          delayAbortEvalMs = parseDuration(t.delayAbortEval, 'delayAbortEval') / timeScale;
+          delayAbortEvalMs = parseDuration(long.delayAbortEval, `${where}[${i}].delayAbortEval`) / timeScale;
         } catch (e) {
-          errors.push(`threshold "${expression}" on ${key}: ${(e as Error).message}`);
+          errors.push((e as Error).message);
         }
       }
-      out.push({ key, expression, abortOnFail: typeof t !== 'string' && t.abortOnFail === true, delayAbortEvalMs });
+      out.push({ key, expression, abortOnFail: long?.abortOnFail === true, delayAbortEvalMs });
     }
   }
   return out;
@@ -209,7 +243,7 @@ export const DEFAULT_MAX_CONNECTIONS_PER_HOST = 1000;
 
 function maxConnections(v: number | undefined, errors: string[]): number {
   if (v === undefined) return DEFAULT_MAX_CONNECTIONS_PER_HOST;
-  if (!Number.isInteger(v) || v < 0) errors.push(`http.maxConnectionsPerHost must be a whole number >= 0 (0 = no limit), got ${String(v)}`);
+  if (!Number.isInteger(v) || v < 0) errors.push(`http.maxConnectionsPerHost must be a whole number >= 0 (0 = no limit), got ${shown(v)}`);
   return v;
 }
 
@@ -238,17 +272,21 @@ function trendStats(stats: readonly string[] | undefined, errors: string[]): rea
   for (const s of stats) {
     if (typeof s === 'string' && (TREND_STATS.includes(s) || percentileOf(s) !== undefined)) continue;
     const hint = typeof s === 'string' && /^p\d+(\.\d+)?$/.test(s) ? ` (write "p(${s.slice(1)})")` : '';
-    errors.push(`summaryTrendStats: unknown statistic ${JSON.stringify(s)}${hint}; use ${TREND_STATS.join(', ')} or p(N) with 0 <= N <= 100`);
+    errors.push(`summaryTrendStats: unknown statistic ${shown(s)}${hint}; use ${TREND_STATS.join(', ')} or p(N) with 0 <= N <= 100`);
   }
   return stats;
 }
 
 /** Merge script options, profile and command line into a validated plan; every error is collected. */
-export function resolvePlan(def: TestDefinition, cli: CliOverrides, scriptName: string): Resolved {
+export function resolvePlan(input: TestDefinition, cli: CliOverrides, scriptName: string): Resolved {
   const errors: string[] = [];
+  const implicit = isImplicit(input, cli);
+  // unknown keys and wrong types first; what cannot be used is left out, so that nothing below reports it again
+  const def = checkDefinition(input, implicit, errors);
   const timeScale = cli.timeScale ?? 1;
   if (!(timeScale > 0)) errors.push(`--time-scale must be more than 0, got ${cli.timeScale}`);
-  let scenarios = scenariosOf(def, cli, errors);
+  const written = scenariosOf(def, cli, errors);
+  let scenarios = written;
   let profile: ProfileDefinition | undefined;
   const profileName = def.fixedLoad !== undefined && cli.profileWhereItApplies === true ? undefined : cli.profile;
   if (cli.profile !== undefined && def.fixedLoad !== undefined && profileName !== undefined) {
@@ -256,26 +294,39 @@ export function resolvePlan(def: TestDefinition, cli: CliOverrides, scriptName: 
   } else if (profileName !== undefined) {
     profile = findProfile(def, profileName);
     if (profile === undefined) errors.push(`--profile "${profileName}": no such profile (known: ${profileNames(def).join(', ')})`);
-    else scenarios = applyProfile(scenarios, profile);
+    else if (Array.isArray(profile.stages)) scenarios = applyProfile(scenarios, profile);
+    // stages of the wrong type are reported with the profile's other keys
+    else if (valueAt(input, 'profiles', profileName, 'stages') === undefined)
+      errors.push(`${keyPath(keyPath('profiles', profileName), 'stages')}: is required, like [{ duration: '1m', target: 10 }]`);
   }
+  const ts = timeScale > 0 ? timeScale : 1;
+  /** A scenario checked and planned; null when its executor is unknown. Errors go to `into`. */
+  const planOf = (name: string, raw: ScenarioDefinition, vuIdOffset: number, into: string[]): ScenarioPlan | null => {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) into.push(`scenario name "${name}": use letters, digits, "_", "-" and "."`);
+    if (!isExecutorName(raw.executor)) {
+      into.push(`${keyPath(keyPath('scenarios', name), 'executor')}: unknown executor ${shown(raw.executor)} (known: ${Object.keys(EXECUTORS).join(', ')})`);
+      return null;
+    }
+    // the implicit scenario's fields are the top-level options: errors name them as the script wrote them
+    const top = implicit && name === IMPLICIT;
+    const f = new Fields(name, raw as unknown as Record<string, unknown>, into, ts, top ? '' : undefined, top ? { maxDuration: 'duration' } : {});
+    return EXECUTORS[raw.executor].normalize(raw, f, f.base(raw, vuIdOffset));
+  };
+  const scenarioErrors: string[] = [];
+  // a profile reshapes the scenarios, yet the options it replaces (vus, rate, duration, …) are the script's: checked as written too
+  if (scenarios !== written) for (const [name, raw] of Object.entries(written)) planOf(name, raw, 0, scenarioErrors);
   const plans: ScenarioPlan[] = [];
   let vuIdOffset = 0;
   for (const [name, raw] of Object.entries(scenarios)) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(name)) errors.push(`scenario name "${name}": use letters, digits, "_", "-" and "."`);
-    if (!isExecutorName(raw.executor)) {
-      errors.push(`scenarios.${name}.executor: unknown executor "${String(raw.executor)}" (known: ${Object.keys(EXECUTORS).join(', ')})`);
-      continue;
-    }
-    const ex = EXECUTORS[raw.executor];
-    const f = new Fields(name, raw as unknown as Record<string, unknown>, errors, timeScale > 0 ? timeScale : 1);
-    const base = f.base(raw, vuIdOffset);
-    const plan = ex.normalize(raw, f, base);
-    vuIdOffset += ex.parallelism(plan);
+    const plan = planOf(name, raw, vuIdOffset, scenarioErrors);
+    if (plan === null) continue;
+    vuIdOffset += EXECUTORS[plan.executor].parallelism(plan);
     // ctx.env: the script's env, then the scenario's, then -e / --env (the command line wins, as in k6)
     plans.push({ ...plan, env: { ...(def.env ?? {}), ...plan.env, ...(cli.env ?? {}) } });
   }
+  errors.push(...new Set(scenarioErrors));
   const thresholdSource: Record<string, readonly ThresholdInput[]> = { ...(profile?.thresholds ?? {}), ...(def.thresholds ?? {}) };
-  const thresholds = cli.noThresholds === true ? [] : thresholdPlans(thresholdSource, timeScale > 0 ? timeScale : 1, errors);
+  const thresholds = cli.noThresholds === true ? [] : thresholdPlans(thresholdSource, ts, errors);
   const seg = cli.segment ?? { index: 0, count: 1 };
   if (!(Number.isInteger(seg.count) && seg.count >= 1 && Number.isInteger(seg.index) && seg.index >= 0 && seg.index < seg.count))
     errors.push(`--segment must be i/n with 1 <= i <= n`);

@@ -62,8 +62,12 @@ export interface VuContext<Data = unknown> {
   pick<K extends string>(weights: Readonly<Record<K, number>>): K;
   /** A random integer in [min, max]. */
   randomInt(min: number, max: number): number;
-  /** Record a value for a custom metric (declared with `new Trend(...)` etc.) with this VU's tags. */
-  record(metric: MetricInfo, value: number, tags?: Readonly<Record<string, string>>): void;
+  /**
+   * Record a value for a custom metric (declared with `new Trend(...)` etc.) with this VU's tags. A boolean
+   * counts 1 (true) or 0 (false), as in k6: `ctx.record(errorRate, !ok)`. Anything but a finite number or a
+   * boolean throws a TypeError naming the metric.
+   */
+  record(metric: MetricInfo, value: number | boolean, tags?: Readonly<Record<string, string>>): void;
   /** Set a tag on everything this VU records from now on (`''` removes it). */
   setTag(name: string, value: string): void;
   /** Stop the whole test now (exit code 108). */

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { builtin } from '../metrics/builtin.ts';
-import type { MetricInfo } from '../metrics/metric.ts';
+import { metricValue } from '../metrics/custom.ts';
+import type { MetricHandle, MetricInfo, MetricType } from '../metrics/metric.ts';
 import { registry } from '../metrics/builtin.ts';
 import type { SampleStore } from '../metrics/sample-store.ts';
 import type { TagSet } from '../metrics/tags.ts';
@@ -17,11 +18,21 @@ import { SqlClient } from '../protocols/sql/client.ts';
 import { RedisClient } from '../protocols/redis/client.ts';
 import type { A2aPlan } from '../protocols/a2a/options.ts';
 import { TestAbortedError, type Checkers, type ScenarioInfo, type VuContext } from './context.ts';
+import { captureCallSite, type CallTrace, type PendingKind } from './await-watch.ts';
 
 /** Why a checker's result is not a pass/fail. */
 function checkResultMessage(name: string, r: unknown): string {
   if (r instanceof Promise) return `check "${name}" returned a Promise: checks are synchronous (as in k6); await the value first, then check it`;
   return `check "${name}" returned ${r === null ? 'null' : typeof r}; a check must return true or false`;
+}
+
+/** The handle of a metric first recorded in this thread; a TypeError when `metric` is not one. */
+function defineRecorded(metric: unknown): MetricHandle {
+  const m = metric as Partial<MetricInfo> | null;
+  if (typeof m !== 'object' || m === null || typeof m.name !== 'string' || !['counter', 'gauge', 'rate', 'trend'].includes(m.type as string)) {
+    throw new TypeError(`ctx.record(): the first argument must be a metric (new Trend('name'), new Counter('name'), …), got ${typeof metric === 'string' ? JSON.stringify(metric) : typeof metric}`);
+  }
+  return registry.define(m.name, m.type as MetricType, m.contains);
 }
 
 /** Everything VUs of one worker share. */
@@ -51,10 +62,12 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
   /** Work in flight: the common single item sits in #slot (no Set churn per request); more go to #inflight. */
   #slot: Abortable | null = null;
   #inflight: Set<Abortable> | null = null;
-  #sleep: { timer: NodeJS.Timeout; reject: (e: Error) => void } | null = null;
+  #sleeping: { timer: NodeJS.Timeout; reject: (e: Error) => void } | null = null;
   #groupPath = '';
   #baseTags: TagSet;
   readonly #shared: VuShared;
+  /** Where the scenario records call sites while it looks for an un-awaited call (null for setup/teardown). */
+  readonly #trace: CallTrace | null;
   #ws: WsClient | null = null;
   #sse: SseClient | null = null;
   #llm: LlmClient | null = null;
@@ -62,6 +75,17 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
   #amqp: AmqpClient | null = null;
   #sql: SqlClient | null = null;
   #redis: RedisClient | null = null;
+  /**
+   * The methods that need `this`, bound to this VU on first use and kept, so that scripts may take them off
+   * the context (`exec: async ({ http, check, sleep }) => …`). Lazily: a VU carries a closure only for the
+   * methods its script calls (chance, pick, randomInt and abortTest use no `this` and need none).
+   */
+  #checkFn: VuContext['check'] | null = null;
+  #groupFn: VuContext['group'] | null = null;
+  #sleepFn: VuContext['sleep'] | null = null;
+  #sleepBetweenFn: VuContext['sleepBetween'] | null = null;
+  #recordFn: VuContext['record'] | null = null;
+  #setTagFn: VuContext['setTag'] | null = null;
   /** Set when the VU should stop after its current iteration (ramp-down, end of duration). */
   stopping = false;
   busy = false;
@@ -72,7 +96,9 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
     readonly env: Readonly<Record<string, string>>,
     baseTags: TagSet,
     shared: VuShared,
+    trace: CallTrace | null = null,
   ) {
+    this.#trace = trace;
     this.#baseTags = baseTags;
     this.tags = baseTags;
     this.#shared = shared;
@@ -119,6 +145,25 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
     }
     return this.#controller.signal;
   }
+  /** Run named checks against a value; records the `checks` rate; true if all passed. */
+  get check(): VuContext['check'] {
+    return (this.#checkFn ??= this.#check.bind(this));
+  }
+  get group(): VuContext['group'] {
+    return (this.#groupFn ??= this.#group.bind(this));
+  }
+  get sleep(): VuContext['sleep'] {
+    return (this.#sleepFn ??= this.#sleep.bind(this));
+  }
+  get sleepBetween(): VuContext['sleepBetween'] {
+    return (this.#sleepBetweenFn ??= this.#sleepBetween.bind(this));
+  }
+  get record(): VuContext['record'] {
+    return (this.#recordFn ??= this.#record.bind(this));
+  }
+  get setTag(): VuContext['setTag'] {
+    return (this.#setTagFn ??= this.#setTag.bind(this));
+  }
   get interrupted(): boolean {
     return this.#interrupt !== null;
   }
@@ -130,10 +175,31 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
     }
     if (this.#slot === null) this.#slot = work;
     else (this.#inflight ??= new Set()).add(work);
+    if (this.#trace !== null && this.#trace.on) this.#trace.sites.set(work, captureCallSite());
   }
   untrack(work: Abortable): void {
     if (this.#slot === work) this.#slot = null;
     else this.#inflight?.delete(work);
+    if (this.#trace !== null && this.#trace.on) this.#trace.sites.delete(work);
+  }
+
+  /** What the iteration that just ended left running (not awaited): a request, a sleep, or nothing. */
+  leftPending(): PendingKind | null {
+    if (this.#sleeping !== null) return 'sleep';
+    if (this.#slot !== null && this.#slot.outlivesIteration !== true) return 'request';
+    if (this.#inflight !== null && this.#inflight.size > 0) for (const w of this.#inflight) if (w.outlivesIteration !== true) return 'request';
+    return null;
+  }
+
+  /** Where the script started pending work, for work started while `trace` was on. */
+  pendingCallSite(trace: CallTrace): { kind: PendingKind; at: Error } | null {
+    const sleepAt = this.#sleeping === null ? undefined : trace.sites.get(this.#sleeping);
+    if (sleepAt !== undefined) return { kind: 'sleep', at: sleepAt };
+    for (const w of this.#inFlight()) {
+      const at = w.outlivesIteration === true ? undefined : trace.sites.get(w);
+      if (at !== undefined) return { kind: 'request', at };
+    }
+    return null;
   }
 
   /** Everything in flight, once each (a copy: aborting may untrack). */
@@ -159,7 +225,7 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
     this.#controller = null;
     this.#slot = null;
     this.#inflight = null;
-    this.#sleep = null;
+    this.#sleeping = null;
     this.stopping = false;
     this.resetTags();
   }
@@ -174,14 +240,14 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
     this.#slot = null;
     this.#inflight = null;
     for (const w of inFlight) w.abort(err);
-    if (this.#sleep !== null) {
-      clearTimeout(this.#sleep.timer);
-      this.#sleep.reject(err);
-      this.#sleep = null;
+    if (this.#sleeping !== null) {
+      clearTimeout(this.#sleeping.timer);
+      this.#sleeping.reject(err);
+      this.#sleeping = null;
     }
   }
 
-  check<T>(value: T, checkers: Checkers<T>, tags?: Readonly<Record<string, string>>): boolean {
+  #check<T>(value: T, checkers: Checkers<T>, tags?: Readonly<Record<string, string>>): boolean {
     let all = true;
     const base = tags === undefined ? this.tags : this.tags.merge(tags);
     for (const name in checkers) {
@@ -201,7 +267,7 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
     return all;
   }
 
-  async group<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  async #group<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
     const prevPath = this.#groupPath;
     const prevTags = this.tags;
     const path = `${prevPath}::${name}`;
@@ -218,20 +284,24 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
     }
   }
 
-  sleep(seconds: number): Promise<void> {
+  #sleep(seconds: number): Promise<void> {
     if (this.#interrupt !== null) return Promise.reject(this.#interrupt);
     if (!(seconds > 0)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#sleep = null;
+        // an earlier sleep nobody awaited must not clear the one in progress
+        if (this.#sleeping === sleeping) this.#sleeping = null;
+        if (this.#trace !== null && this.#trace.on) this.#trace.sites.delete(sleeping);
         resolve();
       }, seconds * 1000);
-      this.#sleep = { timer, reject };
+      const sleeping = { timer, reject };
+      this.#sleeping = sleeping;
+      if (this.#trace !== null && this.#trace.on) this.#trace.sites.set(sleeping, captureCallSite());
     });
   }
 
-  sleepBetween(minSeconds: number, maxSeconds: number): Promise<void> {
-    return this.sleep(minSeconds + Math.random() * Math.max(0, maxSeconds - minSeconds));
+  #sleepBetween(minSeconds: number, maxSeconds: number): Promise<void> {
+    return this.#sleep(minSeconds + Math.random() * Math.max(0, maxSeconds - minSeconds));
   }
 
   chance(p: number): boolean {
@@ -256,14 +326,15 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
     return min + Math.floor(Math.random() * (max - min + 1));
   }
 
-  record(metric: MetricInfo, value: number, tags?: Readonly<Record<string, string>>): void {
+  #record(metric: MetricInfo, value: number | boolean, tags?: Readonly<Record<string, string>>): void {
+    const h = (typeof metric === 'object' && metric !== null ? registry.get(metric.name) : undefined) ?? defineRecorded(metric);
+    const v = metricValue(value, h.name, 'ctx.record()');
     // a value recorded by code that carries on after an interrupt belongs to an iteration that does not count
     if (this.#interrupt !== null) return;
-    const h = registry.get(metric.name) ?? registry.define(metric.name, metric.type, metric.contains);
-    this.store.add(h, tags === undefined ? this.tags : this.tags.merge(tags), value);
+    this.store.add(h, tags === undefined ? this.tags : this.tags.merge(tags), v);
   }
 
-  setTag(name: string, value: string): void {
+  #setTag(name: string, value: string): void {
     const apply = (t: TagSet): TagSet => (value === '' ? t.without(name) : t.with(name, value));
     this.tags = apply(this.tags);
     this.#baseTags = apply(this.#baseTags);

@@ -19,6 +19,7 @@ import type { ScenarioPlan } from './plan.ts';
 import { Slicer } from './slicer.ts';
 import { importScript, scriptLocation } from './script-loader.ts';
 import { VirtualUser, type VuShared } from './vu.ts';
+import { AwaitWatch } from './await-watch.ts';
 import { pointLine } from '../outputs/json-lines.ts';
 import { attachProtocols } from '../protocols/attach.ts';
 import { closeDataPlane } from '../protocols/sql/close-data-plane.ts';
@@ -149,12 +150,28 @@ function abortFromScript(reason: string): void {
   send({ type: 'abort', reason });
 }
 
-function makeIterate(plan: ScenarioPlan): (vu: VirtualUser, lag: number | null) => Promise<boolean> {
+/**
+ * Event-loop turns, counted by a setImmediate armed at most once per turn in which iterations start: an iteration
+ * that ends in the turn it started in never waited for anything (AwaitWatch).
+ */
+let turn = 0;
+let turnArmed = false;
+const nextTurn = (): void => {
+  turn++;
+  turnArmed = false;
+};
+
+function makeIterate(plan: ScenarioPlan, watch: AwaitWatch): (vu: VirtualUser, lag: number | null) => Promise<boolean> {
   const { exec, tasks } = scenarioWork(def, plan);
   const totalWeight = tasks === null ? 0 : tasks.reduce((a, t) => a + t.weight, 0);
   const wait = plan.waitTime;
   return async (vu, lag) => {
     const t0 = performance.now();
+    if (!turnArmed) {
+      turnArmed = true;
+      setImmediate(nextTurn);
+    }
+    const turn0 = turn;
     if (lag !== null) threadStore.add(builtin.iteration_lag, vu.tags, lag);
     try {
       if (exec !== null) await exec(vu);
@@ -182,6 +199,7 @@ function makeIterate(plan: ScenarioPlan): (vu: VirtualUser, lag: number | null) 
     // interrupted (gracefulStop, ramp-down, hard stop) while the script carried on, e.g. after catching an
     // aborted request: the iteration did not complete and is not counted, as in k6
     if (vu.interrupted) return false;
+    watch.afterIteration(vu, turn !== turn0);
     const tags = vu.tags;
     threadStore.add(builtin.iteration_duration, tags, performance.now() - t0);
     threadStore.add(builtin.iterations, tags, 1);
@@ -199,6 +217,12 @@ function setupVU(): VirtualUser {
   return new VirtualUser(0, { name: 'setup', executor: 'setup' }, Object.freeze({ ...init.plan.env }), testTags.with('scenario', 'setup'), shared);
 }
 
+/** file:line:column of the script's frame in a captured call site, or null when no frame is in the script. */
+function callSiteIn(site: Error): string | null {
+  const at = scriptLocation(site, init.sourcePath);
+  return at === init.sourcePath ? null : at;
+}
+
 function errorInfo(e: unknown): { message: string; location: string } {
   return { message: e instanceof Error ? e.message : String(e), location: scriptLocation(e, init.sourcePath) };
 }
@@ -208,7 +232,8 @@ async function start(startAtEpochMs: number, data: unknown): Promise<void> {
   const flusher = setInterval(flush, 1000);
   const runs = init.plan.scenarios.map((plan, i) => {
     const ex = executorOf(plan);
-    const iterate = makeIterate(plan);
+    const watch = new AwaitWatch(plan.name, (site) => callSiteIn(site), (message) => send({ type: 'warning', message }));
+    const iterate = makeIterate(plan, watch);
     // the plan's env is already merged: script, then scenario, then -e (the command line wins)
     const env = Object.freeze({ ...plan.env });
     const base = testTags.merge(plan.tags).with('scenario', plan.name);
@@ -220,7 +245,7 @@ async function start(startAtEpochMs: number, data: unknown): Promise<void> {
       now: () => performance.now(),
       newVU: (slot) => {
         errorScenarios.ran(plan.name);
-        const vu = new VirtualUser(plan.vuIdOffset + slot + 1, info, env, base, shared);
+        const vu = new VirtualUser(plan.vuIdOffset + slot + 1, info, env, base, shared, watch.trace);
         vu.data = data;
         noteAllocation();
         return vu;
@@ -231,7 +256,7 @@ async function start(startAtEpochMs: number, data: unknown): Promise<void> {
     runtimes[i] = runtime;
     if (stopRequested === 'graceful') runtime.requestStop();
     if (stopRequested === 'hard') runtime.hardStop();
-    return runtime.run();
+    return runtime.run().then(() => watch.end());
   });
   // report the VUs as soon as the scenarios have started them (timers due at the same time run in order),
   // so that the controller's first vus sample is not taken before any report

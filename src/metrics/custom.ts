@@ -3,6 +3,29 @@ import type { MetricHandle, MetricInfo, MetricType, ValueKind } from './metric.t
 import { TagSet } from './tags.ts';
 import { threadStore } from './thread-store.ts';
 
+/**
+ * The number a script's value records as: a finite number as is, a boolean as 1 or 0 (k6: `Rate.add(false)` is
+ * a fail, `Trend.add(true)` is 1). Anything else is a TypeError naming the metric and the value: k6 converts
+ * strings and throws only on NaN, but a string or NaN recorded into a metric is always a script bug, and a silent
+ * conversion is the wrong number in every result. `call` says how it was recorded, for the message.
+ */
+export function metricValue(value: unknown, metric: string, call: string): number {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+  } else if (typeof value === 'boolean') {
+    return value ? 1 : 0;
+  }
+  throw new TypeError(`${call}: metric "${metric}" takes a finite number or a boolean (true counts 1, false 0), got ${describeValue(value)}`);
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'number' || typeof v === 'bigint') return `${String(v)}${typeof v === 'bigint' ? 'n' : ''}`;
+  if (v === null || v === undefined) return String(v);
+  if (v instanceof Promise) return 'a Promise (await the value first)';
+  return Array.isArray(v) ? 'an array' : `a${typeof v === 'object' ? 'n' : ''} ${typeof v}`;
+}
+
 abstract class CustomMetric implements MetricInfo {
   readonly handle: MetricHandle;
   constructor(type: MetricType, name: string, contains: ValueKind) {
@@ -22,7 +45,8 @@ abstract class CustomMetric implements MetricInfo {
    * tags, record through the context: `ctx.record(metric, value)`.
    */
   add(value: number | boolean, tags?: Readonly<Record<string, string>>): void {
-    threadStore.add(this.handle, tags === undefined ? TagSet.EMPTY : TagSet.of(tags), typeof value === 'boolean' ? (value ? 1 : 0) : value);
+    const v = metricValue(value, this.handle.name, `${this.handle.name}.add()`);
+    threadStore.add(this.handle, tags === undefined ? TagSet.EMPTY : TagSet.of(tags), v);
   }
 }
 

@@ -9,6 +9,11 @@ export interface Abortable {
    * is still open, e.g. a WebSocket session kept across iterations. Optional.
    */
   release?(): Promise<unknown>;
+  /**
+   * True for work that may rightly outlive the iteration that started it (a WebSocket session, an SSE
+   * stream); other work still running when its iteration ends was not awaited (the engine warns).
+   */
+  readonly outlivesIteration?: boolean;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { shown } from './shown.ts';
+
 /**
  * Durations as k6 writes them: "1h30m", "500ms", "1.5s", "2m30s", "1d"; a
  * plain number (or numeric string) is milliseconds.
@@ -50,6 +52,7 @@ export function parseDuration(input: DurationInput, what = 'duration'): number {
     const got = input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input;
     throw new DurationError(`${what}: expected a duration like "30s" or a number of milliseconds, got ${got}`);
   }
+  if (typeof input !== 'string') throw new DurationError(`${what}: expected a duration like "30s" or a number of milliseconds, got ${shown(input)}`);
   const s = input.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return withinMax(Number(s), input, what);
   if (s === '') throw new DurationError(`${what}: "${input}" is empty (examples: 30s, 1m30s, 500ms, 2h)`);

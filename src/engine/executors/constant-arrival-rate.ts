@@ -1,3 +1,4 @@
+import type { ConstantArrivalRateScenario } from '../../config/definition.ts';
 import { formatDuration } from '../../util/duration.ts';
 import type { ConstantArrivalRatePlan } from '../plan.ts';
 import { ArrivalSchedule } from '../stages.ts';
@@ -15,6 +16,7 @@ class ConstantArrivalRateRuntime extends ArrivalRuntime<ConstantArrivalRatePlan>
 export const constantArrivalRate: Executor<ConstantArrivalRatePlan> = {
   name: 'constant-arrival-rate',
   model: 'open',
+  options: ['rate', 'timeUnit', 'duration', 'preAllocatedVUs', 'maxVUs'] satisfies readonly (keyof ConstantArrivalRateScenario)[],
   normalize(def, f, base) {
     const preAllocatedVUs = f.int('preAllocatedVUs', undefined, 0);
     const maxVUs = f.int('maxVUs', preAllocatedVUs, 0);

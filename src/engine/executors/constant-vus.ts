@@ -1,3 +1,4 @@
+import type { ConstantVusScenario } from '../../config/definition.ts';
 import { formatDuration } from '../../util/duration.ts';
 import type { ConstantVusPlan } from '../plan.ts';
 import { ScenarioRuntime } from './base.ts';
@@ -14,6 +15,7 @@ class ConstantVusRuntime extends ScenarioRuntime<ConstantVusPlan> {
 export const constantVus: Executor<ConstantVusPlan> = {
   name: 'constant-vus',
   model: 'closed',
+  options: ['vus', 'duration'] satisfies readonly (keyof ConstantVusScenario)[],
   normalize(def, f, base) {
     const durationMs = f.duration('duration', undefined);
     f.check(durationMs > 0, 'duration', 'must be more than 0');

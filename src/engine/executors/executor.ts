@@ -8,6 +8,8 @@ export interface Executor<P extends ScenarioPlan = ScenarioPlan> {
   readonly name: P['executor'];
   /** Closed model (VUs loop) or open model (arrivals at a rate). */
   readonly model: 'closed' | 'open';
+  /** The scenario fields it takes besides COMMON_OPTIONS (fields.ts); any other is refused, as k6 does. */
+  readonly options: readonly string[];
   normalize(def: ScenarioDefinition, f: Fields, base: ScenarioPlanBase): P;
   /** VU slots the scenario can use (its split across workers follows it). */
   parallelism(plan: P): number;

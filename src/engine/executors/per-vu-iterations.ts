@@ -1,3 +1,4 @@
+import type { PerVuIterationsScenario } from '../../config/definition.ts';
 import { formatDuration } from '../../util/duration.ts';
 import type { PerVuIterationsPlan } from '../plan.ts';
 import { ScenarioRuntime } from './base.ts';
@@ -18,6 +19,7 @@ class PerVuIterationsRuntime extends ScenarioRuntime<PerVuIterationsPlan> {
 export const perVuIterations: Executor<PerVuIterationsPlan> = {
   name: 'per-vu-iterations',
   model: 'closed',
+  options: ['vus', 'iterations', 'maxDuration'] satisfies readonly (keyof PerVuIterationsScenario)[],
   normalize(def, f, base) {
     return {
       ...base,

@@ -1,3 +1,4 @@
+import type { RampingArrivalRateScenario } from '../../config/definition.ts';
 import { formatDuration } from '../../util/duration.ts';
 import type { RampingArrivalRatePlan } from '../plan.ts';
 import { ArrivalSchedule, peakTarget, totalMs } from '../stages.ts';
@@ -18,6 +19,7 @@ class RampingArrivalRateRuntime extends ArrivalRuntime<RampingArrivalRatePlan> {
 export const rampingArrivalRate: Executor<RampingArrivalRatePlan> = {
   name: 'ramping-arrival-rate',
   model: 'open',
+  options: ['startRate', 'timeUnit', 'stages', 'preAllocatedVUs', 'maxVUs'] satisfies readonly (keyof RampingArrivalRateScenario)[],
   normalize(def, f, base) {
     const preAllocatedVUs = f.int('preAllocatedVUs', undefined, 0);
     const maxVUs = f.int('maxVUs', preAllocatedVUs, 0);

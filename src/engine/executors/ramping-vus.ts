@@ -1,3 +1,4 @@
+import type { RampingVusScenario } from '../../config/definition.ts';
 import { formatDuration } from '../../util/duration.ts';
 import type { RampingVusPlan } from '../plan.ts';
 import { peakTarget, totalMs, vuSteps } from '../stages.ts';
@@ -76,6 +77,7 @@ class RampingVusRuntime extends ScenarioRuntime<RampingVusPlan> {
 export const rampingVus: Executor<RampingVusPlan> = {
   name: 'ramping-vus',
   model: 'closed',
+  options: ['startVUs', 'stages', 'gracefulRampDown'] satisfies readonly (keyof RampingVusScenario)[],
   normalize(def, f, base) {
     const stages = f.stages('stages');
     for (const [i, s] of stages.entries()) f.check(Number.isInteger(s.target), `stages[${i}].target`, `must be an integer number of VUs, got ${s.target}`);

@@ -1,3 +1,4 @@
+import type { SharedIterationsScenario } from '../../config/definition.ts';
 import { formatDuration } from '../../util/duration.ts';
 import type { SharedIterationsPlan } from '../plan.ts';
 import { ScenarioRuntime } from './base.ts';
@@ -29,6 +30,7 @@ class SharedIterationsRuntime extends ScenarioRuntime<SharedIterationsPlan> {
 export const sharedIterations: Executor<SharedIterationsPlan> = {
   name: 'shared-iterations',
   model: 'closed',
+  options: ['vus', 'iterations', 'maxDuration'] satisfies readonly (keyof SharedIterationsScenario)[],
   normalize(def, f, base) {
     const vus = f.int('vus', 1, 1);
     const iterations = f.int('iterations', 1, 1);

@@ -1,4 +1,5 @@
 import { parseDuration, type DurationInput } from '../../util/duration.ts';
+import { shown } from '../../util/shown.ts';
 
 /** A2A protocol versions `ctx.a2a` speaks. */
 export type A2aVersion = '1.0' | '0.3';
@@ -108,7 +109,7 @@ function duration(value: DurationInput | undefined, fallback: number, where: str
 function path(value: string | undefined, fallback: string, where: string, errors: string[]): string {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || (!value.startsWith('/') && !/^https?:\/\//.test(value))) {
-    errors.push(`${where}: "${String(value)}" must start with "/" (or be a full http(s) URL)`);
+    errors.push(`${where}: ${shown(value)} must start with "/" (or be a full http(s) URL)`);
     return fallback;
   }
   return value;
@@ -123,7 +124,7 @@ export function resolveA2aRestPlan(r: A2aRestOptions | undefined, errors: string
   if (r === undefined) return DEFAULT_A2A_REST_PLAN;
   const d = DEFAULT_A2A_REST_PLAN;
   const cancelMethod = r.cancelMethod ?? d.cancelMethod;
-  if (cancelMethod !== 'POST' && cancelMethod !== 'DELETE') errors.push(`${where}.cancelMethod: "${String(cancelMethod)}" must be POST or DELETE`);
+  if (cancelMethod !== 'POST' && cancelMethod !== 'DELETE') errors.push(`${where}.cancelMethod: ${shown(cancelMethod)} must be POST or DELETE`);
   return {
     baseUrl: url(r.baseUrl, `${where}.baseUrl`, errors),
     tasksPath: path(r.tasksPath, d.tasksPath, `${where}.tasksPath`, errors),
@@ -142,7 +143,7 @@ export function resolveA2aPlan(options: A2aOptions | undefined, errors: string[]
   }
   if ('token' in options) errors.push('a2a.token: keep tokens out of scripts; put it in an environment variable and name it with a2a.tokenEnv (default A2A_TOKEN)');
   const version = options.version ?? 'auto';
-  if (version !== 'auto' && version !== '1.0' && version !== '0.3') errors.push(`a2a.version: "${String(version)}" must be '1.0', '0.3' or 'auto'`);
+  if (version !== 'auto' && version !== '1.0' && version !== '0.3') errors.push(`a2a.version: ${shown(version)} must be '1.0', '0.3' or 'auto'`);
   const tokenEnv = options.tokenEnv ?? DEFAULT_A2A_PLAN.tokenEnv;
   if (!ENV_NAME.test(tokenEnv)) errors.push(`a2a.tokenEnv: "${tokenEnv}" is not an environment variable name`);
   const headers: Record<string, string> = {};

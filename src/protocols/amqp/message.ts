@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type amqp from 'amqplib';
+import { compileSelector, selectSteps } from '../json-path.ts';
 
 /** What a message needs of the channel it came from. */
 export interface AckTarget {
@@ -28,8 +29,11 @@ export class AmqpMessage {
   text(): string {
     return this.raw.content.toString('utf8');
   }
-  json<T = unknown>(): T {
-    return JSON.parse(this.text()) as T;
+  /** The content parsed as JSON; with a selector, the value at that path (the paths of `res.json()`, docs/http.md). */
+  json<T = unknown>(selector?: string): T {
+    const steps = selector === undefined ? null : compileSelector(selector);
+    const value = JSON.parse(this.text()) as unknown;
+    return (steps === null ? value : selectSteps(value, steps)) as T;
   }
   get headers(): Readonly<Record<string, unknown>> {
     return (this.raw.properties.headers ?? {}) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { ErrorCode } from './error-codes.ts';
+import { compileSelector, selectSteps } from '../json-path.ts';
 
 /**
  * Response headers as a transport delivers them: undici's name/value Buffer pairs, or agentload's own pool's
@@ -109,14 +110,21 @@ export class HttpResponse {
     return this.#bodyText;
   }
 
-  /** The body parsed as JSON; throws with the URL in the message if it is not JSON. */
-  json<T = unknown>(): T {
+  /**
+   * The body parsed as JSON; throws with the URL in the message if it is not JSON. With a selector, the value
+   * at that GJSON path (k6's `res.json('items.0.id')`, docs/http.md), or undefined when the path finds nothing;
+   * a selector outside the supported paths throws, naming it.
+   */
+  json<T = unknown>(selector?: string): T {
+    const steps = selector === undefined ? null : compileSelector(selector);
     const text = this.body;
     if (text === null) throw new Error(`response of ${this.request.method} ${this.url} has no body (bodies are discarded)`);
+    let value: unknown;
     try {
-      return JSON.parse(text) as T;
+      value = JSON.parse(text);
     } catch (e) {
       throw new Error(`response of ${this.request.method} ${this.url} is not JSON: ${(e as Error).message}`);
     }
+    return (steps === null ? value : selectSteps(value, steps)) as T;
   }
 }

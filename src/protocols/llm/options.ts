@@ -1,4 +1,5 @@
 import { parseDuration, type DurationInput } from '../../util/duration.ts';
+import { shown } from '../../util/shown.ts';
 
 /** Price of a model, US dollars per million tokens. */
 export interface LlmPrice {
@@ -87,7 +88,7 @@ export function priceError(p: unknown, where: string): string | null {
   if (typeof p !== 'object' || p === null) return `${where} must be { input, output } in USD per 1M tokens`;
   const { input, output } = p as { input?: unknown; output?: unknown };
   for (const [k, v] of [['input', input], ['output', output]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return `${where}.${k} must be a number of USD per 1M tokens (>= 0), got ${JSON.stringify(v)}`;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return `${where}.${k} must be a number of USD per 1M tokens (>= 0), got ${shown(v)}`;
   }
   return null;
 }

@@ -1,3 +1,5 @@
+import { selectJson } from '../json-path.ts';
+
 const UNPARSED = Symbol('unparsed');
 
 /** One Server-Sent Event. */
@@ -15,8 +17,12 @@ export class SseEvent {
     readonly time: number,
   ) {}
 
-  /** `data` parsed as JSON (once); undefined when it is not JSON. */
-  json<T = unknown>(): T | undefined {
+  /**
+   * `data` parsed as JSON (once); undefined when it is not JSON. With a selector, the value at that path
+   * (`e.json('choices.0.delta.content')`: the paths of `res.json()`, docs/http.md), undefined when it finds nothing.
+   */
+  json<T = unknown>(selector?: string): T | undefined {
+    if (selector !== undefined) return selectJson(this.json(), selector) as T | undefined;
     if (this.#json === UNPARSED) {
       this.#json = undefined;
       try {

@@ -123,6 +123,11 @@ export class SseStream implements Abortable, AsyncIterable<SseEvent> {
   #finished = false;
   #started = false;
 
+  /** A stream lives until the server ends it or close(), not until the end of the iteration. */
+  get outlivesIteration(): boolean {
+    return true;
+  }
+
   constructor(
     private readonly scope: VuScope,
     private readonly dispatcher: Dispatcher,

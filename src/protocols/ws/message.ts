@@ -1,3 +1,5 @@
+import { selectJson } from '../json-path.ts';
+
 const UNPARSED = Symbol('unparsed');
 
 /** A message received on a WebSocket session. */
@@ -23,8 +25,12 @@ export class WsMessage {
     return typeof this.data === 'string' ? this.data : this.data.toString('utf8');
   }
 
-  /** The payload parsed as JSON (parsed once); undefined when it is binary or not JSON. */
-  json<T = unknown>(): T | undefined {
+  /**
+   * The payload parsed as JSON (parsed once); undefined when it is binary or not JSON. With a selector, the
+   * value at that path (`msg.json('data.id')`: the paths of `res.json()`, docs/http.md), undefined when it finds nothing.
+   */
+  json<T = unknown>(selector?: string): T | undefined {
+    if (selector !== undefined) return selectJson(this.json(), selector) as T | undefined;
     if (this.#json === UNPARSED) {
       this.#json = undefined;
       if (typeof this.data === 'string') {

@@ -61,6 +61,11 @@ export class WsSession implements Abortable, AsyncIterable<WsMessage> {
   /** Messages that arrived before connect() returned to the script, delivered once it could listen. */
   #held: WsMessage[] | null = [];
 
+  /** A session may be kept across iterations (see docs/websocket.md): not an un-awaited call. */
+  get outlivesIteration(): boolean {
+    return true;
+  }
+
   constructor(
     private readonly scope: VuScope,
     private readonly settings: WsSessionSettings,
