@@ -21,6 +21,21 @@ import type { RunPlan } from './plan.ts';
 import { bundleScript, importScript, ScriptError, type BundledScript } from './script-loader.ts';
 import '../protocols/attach.ts';
 
+/** Stopped (second signal) before the plan was known (bundling, loading the script): nothing was measured. */
+export class StoppedBeforeStartError extends Error {
+  constructor(readonly reason: string) {
+    super(`${reason} before the test started: nothing was measured`);
+    this.name = 'StoppedBeforeStartError';
+  }
+}
+
+/** What a phase's wait returns when a hard stop ended it first. */
+const STOPPED = Symbol('stopped');
+/** Checkpoints take at most 1/CHECKPOINT_BUDGET of the main thread: the next waits CHECKPOINT_BUDGET times the last one's cost. */
+const CHECKPOINT_BUDGET = 50;
+/** A hard stop terminates the worker threads that have not exited after this long (stuck in synchronous code). */
+const HARD_STOP_GRACE_MS = 3000;
+
 /** Options that fail validation: exit code 104, every error listed. */
 export class ConfigError extends Error {
   constructor(readonly errors: readonly string[]) {
@@ -65,6 +80,13 @@ export interface RunOptions {
    * (--out json/csv), tags of every series, iteration errors, stop reasons and log lines.
    */
   readonly secrets?: readonly string[];
+  /**
+   * Called with what was measured so far (status as it stands) once the plan is known, at most every
+   * `checkpointMs` (default 5000) and right after a tick while the test runs, so that it never delays
+   * one: the CLI writes the partial results with it (a killed run leaves them).
+   */
+  readonly onCheckpoint?: (partial: RunOutcome) => void;
+  readonly checkpointMs?: number;
 }
 
 interface WorkerSlot {
@@ -78,6 +100,8 @@ interface WorkerSlot {
   reported: boolean;
   done: boolean;
   exited: boolean;
+  /** Told to exit or terminated by the controller: any other exit is a crash worth reporting. */
+  dismissed: boolean;
 }
 
 function gitCommit(): string | null {
@@ -119,7 +143,13 @@ export class TestRun {
   #csv: CsvOutput | null = null;
   #allDone: (() => void) | null = null;
   #plan: RunPlan | null = null;
+  #plannedAt = 0;
+  #workers = 0;
   #started = false;
+  #nextCheckpointAt = 0;
+  #resolveHardStop: () => void = () => undefined;
+  /** Resolves at the first hard stop: every phase's wait races it, so that no phase can hold a stop back. */
+  readonly #hardStopped = new Promise<typeof STOPPED>((r) => (this.#resolveHardStop = () => r(STOPPED)));
   readonly #redactor: Redactor;
   /** Worker warnings already shown (each once, whatever the number of workers). */
   readonly #warned = new Set<string>();
@@ -155,11 +185,24 @@ export class TestRun {
     this.#stopping = true;
     this.#hard = true;
     if (reason !== undefined) this.#stopReason ??= this.#redactor.text(reason);
+    this.#resolveHardStop();
     this.#broadcast({ type: 'hard-stop' });
-    // workers stuck in synchronous code are terminated; what they flushed is kept
+    // workers stuck in synchronous code (a loop in setup(), an iteration or teardown()) are terminated; what they flushed is kept
     setTimeout(() => {
-      for (const s of this.#slots) if (!s.done) void s.worker.terminate();
-    }, 3000).unref();
+      for (const s of this.#slots) if (!s.exited) this.#dismiss(s);
+    }, HARD_STOP_GRACE_MS).unref();
+  }
+
+  /** `p`, or STOPPED if a hard stop comes first (p may never settle: a script whose top-level await hangs). */
+  #unlessStopped<T>(p: Promise<T>): Promise<T | typeof STOPPED> {
+    // a failure after the stop has nothing left to tell
+    p.catch(() => undefined);
+    return Promise.race([p, this.#hardStopped]);
+  }
+
+  #dismiss(slot: WorkerSlot): Promise<number> {
+    slot.dismissed = true;
+    return slot.worker.terminate();
   }
 
   #broadcast(m: ToWorker): void {
@@ -178,7 +221,12 @@ export class TestRun {
       this.#early = early;
     }
     try {
-      const script = await bundleScript(opts.script);
+      const bundling = bundleScript(opts.script);
+      const script = await this.#unlessStopped(bundling);
+      if (script === STOPPED) {
+        void bundling.then((b) => b.dispose(), () => undefined);
+        throw new StoppedBeforeStartError(this.#stopReason ?? 'stopped');
+      }
       try {
         return await this.#run(script);
       } finally {
@@ -193,7 +241,8 @@ export class TestRun {
 
   async #run(script: BundledScript): Promise<RunOutcome> {
     const opts = this.options;
-    const def = await importScript(script);
+    const def = await this.#unlessStopped(importScript(script));
+    if (def === STOPPED) throw new StoppedBeforeStartError(this.#stopReason ?? 'stopped');
     const { plan, errors } = resolvePlan(def, opts.cli ?? {}, basename(script.sourcePath).replace(/\.[cm]?[jt]s$/, ''));
     const specs: ThresholdSpec[] = [];
     for (const t of plan.thresholds) {
@@ -203,6 +252,7 @@ export class TestRun {
     const allErrors = [...errors, ...validateThresholds(specs, typeOf)];
     if (allErrors.length > 0) throw new ConfigError(allErrors);
     this.#plan = plan;
+    this.#plannedAt = Date.now();
     this.#evaluator = new ThresholdEvaluator(specs, typeOf);
     for (const s of specs) {
       const h = registry.get(s.key.metric);
@@ -211,9 +261,11 @@ export class TestRun {
 
     const maxParallel = plan.scenarios.reduce((m, s) => Math.max(m, executorOf(s).parallelism(s)), 1);
     const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), maxParallel));
+    this.#workers = workers;
     opts.onPlan?.(plan, workers);
-    if (opts.jsonOut !== undefined) this.#json = new JsonLinesOutput(opts.jsonOut);
-    if (opts.csvOut !== undefined) this.#csv = new CsvOutput(opts.csvOut);
+    // a write that fails (a full disk) is reported once and counted; the run goes on
+    if (opts.jsonOut !== undefined) this.#json = new JsonLinesOutput(opts.jsonOut, (m) => this.#log(m));
+    if (opts.csvOut !== undefined) this.#csv = new CsvOutput(opts.csvOut, (m) => this.#log(m));
 
     // Node 20 cannot load TypeScript in worker threads: run from the build (dist/), as the CLI does
     if (import.meta.url.endsWith('.ts')) throw new Error('TestRun must be imported from the build (dist/), not from src/: run `npm run build`');
@@ -229,7 +281,7 @@ export class TestRun {
       } else {
         worker = new Worker(workerUrl, { workerData: init });
       }
-      const slot: WorkerSlot = { worker, vus: 0, vusSeen: 0, vusMax: 0, iterations: 0, reported: false, done: false, exited: false };
+      const slot: WorkerSlot = { worker, vus: 0, vusSeen: 0, vusMax: 0, iterations: 0, reported: false, done: false, exited: false, dismissed: false };
       this.#slots.push(slot);
       ready.push(
         new Promise<void>((resolve, reject) => {
@@ -244,6 +296,8 @@ export class TestRun {
           };
           worker.on('message', onMsg);
           worker.once('error', reject);
+          // the script's top level ended the thread (process.exit): without this the wait would never end
+          worker.once('exit', (code) => reject(new ScriptError(`the script ended its worker thread while loading (exit code ${code})`, script.sourcePath)));
         }),
       );
       worker.on('message', (m: FromWorker) => this.#onMessage(slot, m));
@@ -251,31 +305,57 @@ export class TestRun {
         this.#log(`worker ${i} crashed: ${e.message}`);
         this.#markDone(slot);
       });
-      worker.on('exit', () => {
+      worker.on('exit', (code) => {
         slot.exited = true;
+        // a thread that ends on its own while the test runs (process.exit in the script) takes its VUs with it
+        if (!slot.dismissed && !slot.done && this.#started) {
+          const message = `worker ${i} exited (code ${code}) while the test ran: its VUs stopped; what it measured until then is kept`;
+          this.#log(message);
+          this.#noteError(slot, { message, scenario: plan.scenarios.map((s) => s.name).join(', '), location: '', count: 1 }, 1, false);
+        }
         this.#markDone(slot);
       });
     }
+    let loaded: void[] | typeof STOPPED;
     try {
-      await Promise.all(ready);
+      loaded = await this.#unlessStopped(Promise.all(ready));
     } catch (e) {
       await this.#terminateAll();
       throw e;
     }
+    // stopped while the workers load the script: the run ends with what was measured (nothing yet)
+    if (loaded === STOPPED) return this.#end(plan, Date.now());
 
-    // setup on worker 0
+    // setup on worker 0; checkpoints while it runs (a long setup() killed midway leaves its numbers)
     const first = this.#slots[0] as WorkerSlot;
-    const setup = await this.#request<Extract<FromWorker, { type: 'setup-done' }>>(first, { type: 'setup' }, 'setup-done');
-    if (setup.error !== null) {
+    const setupCheckpoints = setInterval(() => this.#checkpoint(), 1000);
+    let setup: Extract<FromWorker, { type: 'setup-done' }> | null;
+    try {
+      setup = await this.#request<Extract<FromWorker, { type: 'setup-done' }>>(first, { type: 'setup' }, 'setup-done');
+    } catch (e) {
+      // terminated by a hard stop (setup() stuck in synchronous code), or ended by the script
+      if (!this.#hard) {
+        clearInterval(setupCheckpoints);
+        await this.#terminateAll();
+        throw new ScriptError(`setup() failed: ${(e as Error).message}`, script.sourcePath);
+      }
+      setup = null;
+    } finally {
+      clearInterval(setupCheckpoints);
+    }
+    // a hard stop during setup() interrupts it: the run ends with what setup() measured, as interrupted
+    if (this.#hard) return this.#end(plan, Date.now());
+    if (setup !== null && setup.error !== null) {
       await this.#terminateAll();
       throw new ScriptError(`setup() failed: ${setup.error.message}`, setup.error.location);
     }
+    const setupData = setup?.data;
 
     const totalMs = planDurationMs(plan);
     this.#startedAt = Date.now() + 50;
     const allDone = new Promise<void>((r) => (this.#allDone = r));
     this.#started = true;
-    this.#broadcast({ type: 'start', startAtEpochMs: this.#startedAt, data: setup.data });
+    this.#broadcast({ type: 'start', startAtEpochMs: this.#startedAt, data: setupData });
     let tick = 0;
     const ticker = setInterval(() => {
       tick++;
@@ -286,24 +366,63 @@ export class TestRun {
     const endedAtRun = Date.now();
 
     if (!this.#hard && !first.exited) {
+      // a hard stop interrupts teardown() too (or terminates its thread): the wait ends either way
       const td = await Promise.race([
-        this.#request<Extract<FromWorker, { type: 'teardown-done' }>>(first, { type: 'teardown', data: setup.data }, 'teardown-done'),
+        this.#request<Extract<FromWorker, { type: 'teardown-done' }>>(first, { type: 'teardown', data: setupData }, 'teardown-done').catch((e: Error) => e),
         new Promise<null>((r) => setTimeout(() => r(null), 60_000).unref()),
       ]);
       if (td === null) this.#log('teardown() did not finish within 60s');
-      else if (td.error !== null) this.#log(`teardown() failed: ${td.error.message}${td.error.location === '' ? '' : ` at ${td.error.location}`}`);
+      else if (td instanceof Error) this.#log(`teardown() did not finish: ${td.message}`);
+      else if (td.error !== null && !this.#hard) this.#log(`teardown() failed: ${td.error.message}${td.error.location === '' ? '' : ` at ${td.error.location}`}`);
     }
+    return this.#end(plan, endedAtRun);
+  }
+
+  /** Let the workers exit, close the outputs, evaluate the thresholds and build the outcome. */
+  async #end(plan: RunPlan, endedAtRun: number): Promise<RunOutcome> {
+    for (const s of this.#slots) s.dismissed = true;
     this.#broadcast({ type: 'exit' });
     await Promise.race([Promise.all(this.#slots.map((s) => (s.exited ? undefined : new Promise((r) => s.worker.once('exit', r))))), new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.#terminateAll();
+    // never started (stopped during loading or setup): the run's length is 0
+    if (!this.#started) this.#startedAt = endedAtRun;
 
     const durationMs = Math.max(0, endedAtRun - this.#startedAt);
     this.#closeInterval(durationMs, true);
-    this.#thresholdResults = this.#evaluator.evaluate(this.metrics, durationMs / 1000);
+    const evaluator = this.#evaluator as ThresholdEvaluator;
+    this.#thresholdResults = evaluator.evaluate(this.metrics, durationMs / 1000);
     if (this.#status === 'passed' && this.#thresholdResults.some((r) => !r.ok)) this.#status = 'thresholds-failed';
     await this.#json?.close();
-    await this.#csv?.close().catch((e: Error) => this.#log(e.message));
+    await this.#csv?.close();
+    return this.#outcome(plan, endedAtRun);
+  }
 
+  /**
+   * What was measured so far, as an outcome with the status as it stands (null before the plan is known):
+   * the periodic checkpoints, and the CLI when a stopped run does not return in time.
+   */
+  snapshot(): RunOutcome | null {
+    return this.#plan === null ? null : this.#outcome(this.#plan, Date.now());
+  }
+
+  #checkpoint(): void {
+    const write = this.options.onCheckpoint;
+    const now = Date.now();
+    if (write === undefined || now < this.#nextCheckpointAt) return;
+    const t0 = performance.now();
+    const partial = this.snapshot();
+    try {
+      if (partial !== null) write(partial);
+    } catch (e) {
+      this.#log(`could not write the partial results: ${(e as Error).message}`);
+    }
+    this.#nextCheckpointAt = now + Math.max(this.options.checkpointMs ?? 5000, (performance.now() - t0) * CHECKPOINT_BUDGET);
+  }
+
+  #outcome(plan: RunPlan, endedAtRun: number): RunOutcome {
+    const opts = this.options;
+    const startedAt = this.#startedAt === 0 ? this.#plannedAt : this.#startedAt;
+    const durationMs = Math.max(0, endedAtRun - startedAt);
     const exitCode = this.#status === 'interrupted' ? EXIT_CODES.interrupted : EXIT_CODES[this.#status];
     return {
       meta: {
@@ -315,12 +434,12 @@ export class TestRun {
         profile: plan.profile,
         environment: opts.environment ?? null,
         target: opts.target ?? (plan.http.baseUrl === '' ? null : plan.http.baseUrl),
-        startedAt: new Date(this.#startedAt).toISOString(),
+        startedAt: new Date(startedAt).toISOString(),
         endedAt: new Date(endedAtRun).toISOString(),
         durationMs,
         gitCommit: gitCommit(),
         timeScale: plan.timeScale,
-        workers,
+        workers: this.#workers,
         segment: `${plan.segment.index + 1}/${plan.segment.count}`,
         scenarios: plan.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: executorOf(s).describe(s) })),
         status: this.#status,
@@ -345,7 +464,10 @@ export class TestRun {
           resolve(m as T);
         }
       };
-      const onExit = (): void => reject(new Error(`worker exited before answering ${msg.type}`));
+      const onExit = (): void => {
+        slot.worker.off('message', onMsg);
+        reject(new Error(`worker exited before answering ${msg.type}`));
+      };
       slot.worker.on('message', onMsg);
       slot.worker.once('exit', onExit);
       slot.worker.postMessage(msg);
@@ -403,13 +525,13 @@ export class TestRun {
     this.#json?.declare(info, this.#plan?.thresholds.filter((t) => parseKey(t.key).metric === info.name).map((t) => t.expression) ?? []);
   }
 
-  #noteError(slot: WorkerSlot, raw: IterationError, count: number): void {
+  #noteError(slot: WorkerSlot, raw: IterationError, count: number, log = true): void {
     const e = { ...raw, message: this.#redactor.text(raw.message) };
     let entry = this.#errors.get(e.message);
     if (entry === undefined) {
       entry = { first: e, byWorker: new Map() };
       this.#errors.set(e.message, entry);
-      this.#log(`iteration error in scenario "${e.scenario}": ${e.message}${e.location === '' ? '' : ` at ${e.location}`} (logged once; counted in iteration_errors)`);
+      if (log) this.#log(`iteration error in scenario "${e.scenario}": ${e.message}${e.location === '' ? '' : ` at ${e.location}`} (logged once; counted in iteration_errors)`);
     }
     entry.byWorker.set(slot, Math.max(entry.byWorker.get(slot) ?? 0, count));
   }
@@ -420,7 +542,7 @@ export class TestRun {
   }
 
   async #terminateAll(): Promise<void> {
-    await Promise.all(this.#slots.map((s) => (s.exited ? undefined : s.worker.terminate())));
+    await Promise.all(this.#slots.map((s) => (s.exited ? undefined : this.#dismiss(s))));
   }
 
   /**
@@ -491,5 +613,7 @@ export class TestRun {
         stopping: this.#stopping,
       });
     }
+    // right after the tick's own work: a checkpoint never delays a tick
+    this.#checkpoint();
   }
 }

@@ -61,18 +61,72 @@ export function writeReportHtml(dir: string, files: ReportFiles): string {
   return path;
 }
 
-/** Write summary.json, summary.txt, timeseries.json, series.json and report.html (each atomically). */
-export function writeResults(dir: string, files: ResultFiles): string[] {
+/**
+ * Write summary.json, summary.txt, timeseries.json, series.json and report.html (each atomically).
+ * With `onError`, a file that cannot be written (a full disk) is reported and the others are still
+ * written; without it, the first failure is thrown.
+ */
+export function writeResults(dir: string, files: ResultFiles, onError?: (file: string, e: Error) => void): string[] {
   const written: string[] = [];
-  const put = (name: string, data: string): void => {
-    writeFileAtomic(join(dir, name), redact(data, files.secrets ?? []));
-    written.push(join(dir, name));
+  const attempt = (file: string, write: () => void): void => {
+    try {
+      write();
+      written.push(file);
+    } catch (e) {
+      if (onError === undefined) throw e;
+      onError(file, e as Error);
+    }
   };
-  put('summary.json', `${JSON.stringify(files.summary, null, 2)}\n`);
-  put('summary.txt', `${stripVTControlCharacters(files.text)}\n`);
-  put('timeseries.json', `${JSON.stringify(files.timeseries)}\n`);
-  const series = seriesFile(files.metrics);
-  put('series.json', `${JSON.stringify(series)}\n`);
-  written.push(writeReportHtml(dir, files));
+  const put = (name: string, data: () => string): void => attempt(join(dir, name), () => writeFileAtomic(join(dir, name), redact(data(), files.secrets ?? [])));
+  put('summary.json', () => `${JSON.stringify(files.summary, null, 2)}\n`);
+  put('summary.txt', () => `${stripVTControlCharacters(files.text)}\n`);
+  put('timeseries.json', () => `${JSON.stringify(files.timeseries)}\n`);
+  put('series.json', () => `${JSON.stringify(seriesFile(files.metrics))}\n`);
+  attempt(join(dir, 'report.html'), () => writeReportHtml(dir, files));
   return written;
+}
+
+/** summary.json's meta while the run goes: `status: 'running'`, no exit code yet, and `partial: true`. */
+export interface PartialMeta extends Omit<Summary['agentload']['meta'], 'status' | 'exitCode'> {
+  status: 'running';
+  exitCode: null;
+  partial: true;
+  /** When this checkpoint was written. */
+  updatedAt: string;
+}
+
+/**
+ * The results folder while the run goes: timeseries.json and a partial summary.json rewritten at each
+ * checkpoint (atomically), so that a killed run leaves what it measured; the final write replaces them.
+ * Points already written are serialized once. A failing write (a full disk) is reported once and
+ * counted, never thrown.
+ */
+export class PartialResults {
+  readonly #points: string[] = [];
+  #failures = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly secrets: readonly string[],
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Checkpoints that could not be written. */
+  get failures(): number {
+    return this.#failures;
+  }
+
+  write(summary: Summary, timeseries: readonly TimePoint[]): void {
+    for (let i = this.#points.length; i < timeseries.length; i++) this.#points.push(redact(JSON.stringify(timeseries[i]), this.secrets));
+    const meta: PartialMeta = { ...summary.agentload.meta, status: 'running', exitCode: null, partial: true, updatedAt: new Date().toISOString() };
+    const partial = { ...summary, agentload: { ...summary.agentload, meta } };
+    let file = join(this.dir, 'timeseries.json');
+    try {
+      writeFileAtomic(file, `[${this.#points.join(',')}]\n`);
+      file = join(this.dir, 'summary.json');
+      writeFileAtomic(file, redact(`${JSON.stringify(partial, null, 2)}\n`, this.secrets));
+    } catch (e) {
+      if (this.#failures++ === 0) this.warn(`could not write the partial results to ${file}: ${(e as Error).message} (the test goes on; retried at the next checkpoint)`);
+    }
+  }
 }

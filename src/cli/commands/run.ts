@@ -1,17 +1,17 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/config-file.ts';
 import { EnvironmentError, resolveEnvironment, wsFrom } from '../../config/environments.ts';
 import type { Command } from 'commander';
-import { ConfigError, TestRun } from '../../engine/controller.ts';
+import { ConfigError, StoppedBeforeStartError, TestRun } from '../../engine/controller.ts';
 import { ScriptError } from '../../engine/script-loader.ts';
-import { resultsDirFor, stamp, writeResults } from '../../outputs/results-folder.ts';
+import { PartialResults, resultsDirFor, stamp, writeResults } from '../../outputs/results-folder.ts';
 import { writeFileAtomic } from '../../outputs/atomic-write.ts';
 import { DashboardError, LiveDashboard } from '../../outputs/dashboard/dashboard-server.ts';
 import { renderJunit } from '../../report/junit.ts';
 import { renderMarkdown } from '../../report/markdown.ts';
-import { buildSummary } from '../../report/summary-json.ts';
+import { buildSummary, type Summary } from '../../report/summary-json.ts';
 import { textSummary } from '../../report/text-summary.ts';
 import { executorOf } from '../../engine/executors/index.ts';
 import type { RunOutcome } from '../../types/run-outcome.ts';
@@ -21,6 +21,8 @@ import { finishRunGate, prepareRunGate } from './compare.ts';
 import { addTrendToReport } from './report.ts';
 import { redact } from '../../util/redact.ts';
 import { ProgressRenderer } from '../progress.ts';
+import { preflightOutputs } from '../preflight.ts';
+import { STOP_BOUND_MS, StopGuard } from '../stop-guard.ts';
 import {
   collect,
   FlagError,
@@ -128,6 +130,10 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
   let outputs: Record<string, string>;
   const wantDashboard = flags.dashboard === true || flags.dashboardPort !== undefined;
   let dashboard: LiveDashboard | null = null;
+  const tty = { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true };
+  const warn = (line: string): void => progress.log(`${errColor ? '\x1b[33m' : ''}WARN${errColor ? '\x1b[0m' : ''} ${redact(line, secrets)}`);
+  // the run's folder: created once the plan is known, rewritten at each checkpoint, then by the final write
+  const folder: { dir: string | null; partial: PartialResults | null } = { dir: null, partial: null };
   try {
     outputs = parseOutputs(flags.out);
     run = new TestRun({
@@ -160,15 +166,24 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
               if (!quiet) progress.update(p);
               dashboard?.update(p, run.timeseries, run.metrics);
             },
-      onLog: (line) => progress.log(`${errColor ? '\x1b[33m' : ''}WARN${errColor ? '\x1b[0m' : ''} ${redact(line, secrets)}`),
+      onLog: warn,
       onPlan: (plan, workers) => {
+        const dir = resultsDirFor(resolve(flags.resultsDir), plan.name || basename(script), new Date());
+        try {
+          mkdirSync(dir, { recursive: true });
+        } catch (e) {
+          warn(`could not create the results folder ${dir}: ${(e as Error).message} (the test goes on; retried at the end)`);
+        }
+        folder.dir = dir;
+        folder.partial = new PartialResults(dir, secrets, warn);
         dashboard?.setPlan({ name: plan.name, scenarios: plan.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: executorOf(s).describe(s) })) });
         if (flags.quiet === true) return;
         process.stderr.write(`\n  agentload  ${plan.name}${plan.profile === null ? '' : `  profile ${plan.profile}`}${plan.timeScale === 1 ? '' : `  time-scale ${plan.timeScale}x`}\n`);
         process.stderr.write(`  workers: ${workers}${plan.http.baseUrl === '' ? '' : `  target: ${plan.http.baseUrl}`}\n`);
         for (const s of plan.scenarios) process.stderr.write(`  * ${s.name}: ${executorOf(s).describe(s)}\n`);
-        process.stderr.write('\n');
+        process.stderr.write(`  results: ${dir}\n\n`);
       },
+      onCheckpoint: (o) => folder.partial?.write(buildSummary(o, tty), o.timeseries),
     });
   } catch (e) {
     if (e instanceof FlagError) {
@@ -176,6 +191,20 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
       return EXIT.INVALID_CONFIG;
     }
     throw e;
+  }
+
+  // every output is checked before anything is loaded: an unwritable path must not cost a whole test
+  const problems = preflightOutputs([
+    { flag: '--results-dir', path: flags.resultsDir, kind: 'folder' },
+    ...(flags.summaryExport === undefined ? [] : [{ flag: '--summary-export', path: flags.summaryExport, kind: 'atomic' as const }]),
+    ...(flags.junit === undefined ? [] : [{ flag: '--junit', path: flags.junit, kind: 'atomic' as const }]),
+    ...(flags.markdown === undefined ? [] : [{ flag: '--markdown', path: flags.markdown, kind: 'atomic' as const }]),
+    ...(outputs.json === undefined ? [] : [{ flag: '--out', given: `json=${outputs.json}`, path: outputs.json, kind: 'stream' as const }]),
+    ...(outputs.csv === undefined ? [] : [{ flag: '--out', given: `csv=${outputs.csv}`, path: outputs.csv, kind: 'stream' as const }]),
+  ]);
+  if (problems.length > 0) {
+    for (const p of problems) process.stderr.write(`error: ${p}\n`);
+    return EXIT.INVALID_CONFIG;
   }
 
   if (wantDashboard) {
@@ -189,23 +218,39 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
     process.stderr.write(`  dashboard: ${dashboard.url}\n`);
   }
 
-  let signals = 0;
-  let writing = false;
-  // listened to until the summary is written: a signal while it is written must not kill the process
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signals++;
-    if (writing) {
-      progress.log(`${sig}: the test has stopped; writing the summary`);
-    } else if (signals === 1) {
-      progress.log(`${sig}: stopping gracefully (iterations get their gracefulStop); press Ctrl-C again to stop now`);
-      run.stop(`stopped by ${sig}`);
-    } else {
-      progress.log(`${sig}: stopping now`);
-      run.hardStop(`stopped by ${sig}`);
-    }
+  /** The final results files; a file that cannot be written (a full disk) is reported, the others are still written. */
+  const writeFinal = (outcome: RunOutcome, summary: Summary, text: string, dir: string): void => {
+    writeResults(dir, { summary, text, timeseries: outcome.timeseries, metrics: outcome.metrics, secrets }, (file, e) => warn(`could not write ${file}: ${e.message}`));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  let finalCode: number | null = null;
+  const guard = new StopGuard(run, {
+    log: (line) => progress.log(line),
+    // the hard-stopped run did not return in time: what was measured so far is the result
+    force: () => {
+      if (finalCode !== null) process.exit(finalCode);
+      const snap = run.snapshot();
+      progress.done();
+      if (snap !== null && folder.dir !== null) {
+        progress.log(`the run did not end within ${STOP_BOUND_MS / 1000}s of the stop: writing what was measured until now`);
+        const summary = buildSummary(snap, tty);
+        writeFinal(snap, summary, redact(textSummary(summary, { color }), secrets), folder.dir);
+        if (!quiet) process.stderr.write(`  results: ${folder.dir}\n`);
+      } else {
+        progress.log('stopped before the test started: nothing was measured');
+      }
+      process.exit(EXIT.INTERRUPTED);
+    },
+  });
+  // an exception nothing caught (a bug): the last checkpoint is brought up to date before the process ends
+  const onCrash = (e: Error): void => {
+    process.stderr.write(`agentload: internal error: ${e.stack ?? String(e)}\n`);
+    const snap = run.snapshot();
+    if (snap !== null) folder.partial?.write(buildSummary(snap, tty), snap.timeseries);
+    process.exit(1);
+  };
+  process.on('SIGINT', guard.onSignal);
+  process.on('SIGTERM', guard.onSignal);
+  process.on('uncaughtException', onCrash);
 
   try {
     let outcome: RunOutcome;
@@ -218,47 +263,88 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
         process.stderr.write(`error: ${e.message}\n`);
         return EXIT.INVALID_CONFIG;
       }
+      if (e instanceof StoppedBeforeStartError) {
+        process.stderr.write(`  ${e.message}\n`);
+        return EXIT.INTERRUPTED;
+      }
+      const snap = run.snapshot();
       if (e instanceof ScriptError) {
         process.stderr.write(`error: script error: ${e.message}\n`);
+        // failed after the plan was known (setup(), a worker's import): what was measured is kept
+        if (snap !== null && folder.dir !== null) {
+          const failed: RunOutcome = { ...snap, meta: { ...snap.meta, status: 'script-error', exitCode: EXIT.SCRIPT_ERROR, stopReason: redact(e.message, secrets) } };
+          const summary = buildSummary(failed, tty);
+          writeFinal(failed, summary, redact(textSummary(summary, { color }), secrets), folder.dir);
+          if (!quiet) process.stderr.write(`  results: ${folder.dir}\n`);
+        }
         return EXIT.SCRIPT_ERROR;
       }
+      if (snap !== null) folder.partial?.write(buildSummary(snap, tty), snap.timeseries);
       throw e;
     }
-    writing = true;
+    guard.writing();
     progress.done();
 
-    const summary = buildSummary(outcome, { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true });
+    const summary = buildSummary(outcome, tty);
     const text = redact(textSummary(summary, { color }), secrets);
     process.stdout.write(`\n${text}\n\n`);
-    const dir = resultsDirFor(resolve(flags.resultsDir), outcome.meta.name || basename(script), new Date(outcome.meta.startedAt));
-    writeResults(dir, { summary, text, timeseries: outcome.timeseries, metrics: outcome.metrics, secrets });
+    const dir = folder.dir ?? resultsDirFor(resolve(flags.resultsDir), outcome.meta.name || basename(script), new Date(outcome.meta.startedAt));
+    writeFinal(outcome, summary, text, dir);
     ctx.resultsDir = dir;
     // --junit / --markdown: the file asked for, and a copy in the results folder
-    for (const [file, name, render] of [
-      [flags.junit, 'junit.xml', renderJunit],
-      [flags.markdown, 'summary.md', renderMarkdown],
+    const put = (file: string, data: string, what: string): void => {
+      try {
+        writeFileAtomic(file, data);
+      } catch (e) {
+        warn(`could not write ${what} ${file}: ${(e as Error).message}`);
+      }
+    };
+    for (const [file, name, render, flag] of [
+      [flags.junit, 'junit.xml', renderJunit, '--junit'],
+      [flags.markdown, 'summary.md', renderMarkdown, '--markdown'],
     ] as const) {
       if (file === undefined) continue;
       const data = redact(render(summary), secrets);
-      writeFileAtomic(join(dir, name), data);
-      writeFileAtomic(resolve(file), data);
+      put(join(dir, name), data, 'the results file');
+      put(resolve(file), data, flag);
     }
-    if (flags.summaryExport !== undefined) writeFileAtomic(resolve(flags.summaryExport), redact(`${JSON.stringify(summary, null, 2)}\n`, secrets));
+    if (flags.summaryExport !== undefined) put(resolve(flags.summaryExport), redact(`${JSON.stringify(summary, null, 2)}\n`, secrets), '--summary-export');
     if (!quiet) process.stderr.write(`  results: ${dir}\n`);
+    finalCode = outcome.meta.exitCode;
     const code = await finishRunGate(gate, { outcome, summary, resultsDir: dir, secrets, color, markdownFile: flags.markdown });
+    finalCode = code;
     // recorded now: report.html gets the trend over the last runs of this test and environment
-    addTrendToReport(gate.settings.historyPath, dir, { summary, timeseries: outcome.timeseries, metrics: outcome.metrics, secrets });
+    try {
+      addTrendToReport(gate.settings.historyPath, dir, { summary, timeseries: outcome.timeseries, metrics: outcome.metrics, secrets });
+    } catch (e) {
+      warn(`could not add the trend to ${join(dir, 'report.html')}: ${(e as Error).message}`);
+    }
     if (dashboard !== null) {
       // after the trend was added, so that the dashboard offers the same report as the file
       const reportPath = join(dir, 'report.html');
       if (!quiet) process.stderr.write(`  dashboard: the final report is at ${dashboard.url}report\n`);
-      await dashboard.finish({ status: outcome.meta.status, exitCode: outcome.meta.exitCode, reportPath }, readFileSync(reportPath, 'utf8'), { progress: null, points: outcome.timeseries, metrics: outcome.metrics });
+      const html = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : '<!doctype html><p>report.html could not be written</p>';
+      await dashboard.finish({ status: outcome.meta.status, exitCode: outcome.meta.exitCode, reportPath }, html, { progress: null, points: outcome.timeseries, metrics: outcome.metrics });
     }
     return code;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    guard.finished();
+    if (guard.hard) hardStopped = true;
+    process.off('SIGINT', guard.onSignal);
+    process.off('SIGTERM', guard.onSignal);
+    process.off('uncaughtException', onCrash);
   }
+}
+
+/** A run of this process was stopped by a second signal (see exitIfStopped). */
+let hardStopped = false;
+
+/**
+ * After a command that ran tests: a run stopped by a second signal may leave handles the script opened
+ * (a request its top level still awaits) that would keep the process alive; it ends now, with `code`.
+ */
+export function exitIfStopped(code: number): void {
+  if (hardStopped) process.exit(code);
 }
 
 /** The suites shipped with agentload (suites/*.ts next to src/ and dist/). */
@@ -377,5 +463,6 @@ Examples:
       ),
   ).action(async (script: string | undefined, flags: RunFlags) => {
     process.exitCode = await runEntry(script, flags);
+    exitIfStopped(process.exitCode);
   });
 }
