@@ -21,7 +21,7 @@ function reason(e: unknown): string {
     EACCES: 'permission denied',
     EPERM: 'operation not permitted',
     EROFS: 'read-only file system',
-    ENOTDIR: 'a part of the path is not a directory',
+    ENOTDIR: 'a file is where a folder should be',
     EISDIR: 'it is a directory',
     ENOSPC: 'no space left on the device',
     ENOENT: 'no such file or directory',
