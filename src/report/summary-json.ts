@@ -135,7 +135,8 @@ export function endpointStats(metrics: RunMetrics, durationSec: number): Endpoin
 }
 
 /** Build summary.json from a run. */
-export function buildSummary(outcome: RunOutcome, tty: { stdout: boolean; stderr: boolean } = { stdout: false, stderr: false }): Summary {
+/** `endpoints: false`: leave agentload.endpoints empty (the partial summaries written while a run goes, which must stay cheap). */
+export function buildSummary(outcome: RunOutcome, tty: { stdout: boolean; stderr: boolean } = { stdout: false, stderr: false }, opts: { endpoints?: boolean } = {}): Summary {
   const durationSec = outcome.meta.durationMs / 1000;
   const metrics: Record<string, SummaryMetric> = {};
   const names = [...outcome.metrics.metrics.keys()].sort();
@@ -173,7 +174,7 @@ export function buildSummary(outcome: RunOutcome, tty: { stdout: boolean; stderr
       meta: outcome.meta,
       thresholds,
       errors: [...outcome.errors],
-      endpoints: endpointStats(outcome.metrics, durationSec),
+      endpoints: opts.endpoints === false ? [] : endpointStats(outcome.metrics, durationSec),
     },
   };
 }

@@ -6,10 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs, { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/outputs/atomic-write.ts';
+import { writeFileAtomic, writeFileAtomicAsync } from '../../src/outputs/atomic-write.ts';
 import { PartialResults } from '../../src/outputs/results-folder.ts';
 import { SampleFile } from '../../src/outputs/sample-file.ts';
 import type { Summary } from '../../src/report/summary-json.ts';
@@ -23,16 +24,26 @@ function enospc(path: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC' });
 }
 
-/** Make every fs.writeFileSync write half its data, then fail with ENOSPC (as a full disk does); undo with the returned function. */
+/**
+ * Make every write (fs.writeFileSync and fs/promises writeFile) write half its data, then fail with
+ * ENOSPC, as a full disk does; undo with the returned function.
+ */
 function fillTheDisk(): () => void {
   const real = fs.writeFileSync;
+  const realAsync = fsp.writeFile;
+  const half = (data: string | NodeJS.ArrayBufferView): string | NodeJS.ArrayBufferView => (typeof data === 'string' ? data.slice(0, data.length >> 1) : data);
   fs.writeFileSync = ((path: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView) => {
-    real(path, typeof data === 'string' ? data.slice(0, data.length >> 1) : data);
+    real(path, half(data));
     throw enospc(String(path));
   }) as typeof fs.writeFileSync;
+  fsp.writeFile = (async (path: fs.PathLike, data: string | NodeJS.ArrayBufferView) => {
+    await realAsync(path, half(data));
+    throw enospc(String(path));
+  }) as typeof fsp.writeFile;
   syncBuiltinESMExports();
   return () => {
     fs.writeFileSync = real;
+    fsp.writeFile = realAsync;
     syncBuiltinESMExports();
   };
 }
@@ -49,6 +60,20 @@ test('writeFileAtomic: a write that fails removes its temporary file and keeps t
   }
   assert.deepEqual(readdirSync(d), ['summary.json']);
   assert.equal(readFileSync(file, 'utf8'), '{"old":true}\n');
+});
+
+test('writeFileAtomicAsync: a write that fails removes its temporary file and keeps the old content', async () => {
+  const d = scratch();
+  const file = join(d, 'timeseries.json');
+  writeFileSync(file, '[]\n');
+  const undo = fillTheDisk();
+  try {
+    await assert.rejects(writeFileAtomicAsync(file, `[${'{"t":1},'.repeat(100)}{}]\n`), /ENOSPC/);
+  } finally {
+    undo();
+  }
+  assert.deepEqual(readdirSync(d), ['timeseries.json']);
+  assert.equal(readFileSync(file, 'utf8'), '[]\n');
 });
 
 test('writeFileAtomic: a rename that fails removes the temporary file too', () => {
@@ -111,16 +136,18 @@ function summaryOf(requests: number): Summary {
 
 const point = (i: number): TimePoint => ({ t: 1000 * i, elapsed: i, metrics: { http_reqs: { count: i, value: i } } });
 
-test('PartialResults: checkpoints lost to a full disk are warned about once and counted; the next one that fits is complete', () => {
+test('PartialResults: checkpoints lost to a full disk are warned about once and counted; the next one that fits is complete', async () => {
   const d = scratch();
   const warnings: string[] = [];
   const partial = new PartialResults(d, ['s3cret'], (m) => warnings.push(m));
   const points = [point(1)];
   const undo = fillTheDisk();
   try {
+    // in the background (a checkpoint), then now (a crash): both fail the same way
     partial.write(summaryOf(1), points);
+    await partial.idle();
     points.push(point(2));
-    partial.write(summaryOf(2), points);
+    partial.writeNow(summaryOf(2), points);
   } finally {
     undo();
   }
@@ -130,6 +157,11 @@ test('PartialResults: checkpoints lost to a full disk are warned about once and 
   assert.deepEqual(readdirSync(d), []);
   points.push(point(3));
   partial.write(summaryOf(3), points);
+  // a checkpoint while one is being written is skipped, not queued
+  partial.write(summaryOf(99), points);
+  await partial.close();
+  partial.write(summaryOf(100), points);
+  partial.writeNow(summaryOf(100), points);
   assert.deepEqual(readdirSync(d).sort(), ['summary.json', 'timeseries.json']);
   // the points serialized while the disk was full are not lost: the file is the whole series
   assert.equal(readFileSync(join(d, 'timeseries.json'), 'utf8'), `${JSON.stringify(points)}\n`);

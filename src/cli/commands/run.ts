@@ -183,7 +183,8 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
         for (const s of plan.scenarios) process.stderr.write(`  * ${s.name}: ${executorOf(s).describe(s)}\n`);
         process.stderr.write(`  results: ${dir}\n\n`);
       },
-      onCheckpoint: (o) => folder.partial?.write(buildSummary(o, tty), o.timeseries),
+      // the endpoints table is left to the final summary: a checkpoint must stay cheap whatever the number of series
+      onCheckpoint: (o) => folder.partial?.write(buildSummary(o, tty, { endpoints: false }), o.timeseries),
     });
   } catch (e) {
     if (e instanceof FlagError) {
@@ -245,7 +246,7 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
   const onCrash = (e: Error): void => {
     process.stderr.write(`agentload: internal error: ${e.stack ?? String(e)}\n`);
     const snap = run.snapshot();
-    if (snap !== null) folder.partial?.write(buildSummary(snap, tty), snap.timeseries);
+    if (snap !== null) folder.partial?.writeNow(buildSummary(snap, tty, { endpoints: false }), snap.timeseries);
     process.exit(1);
   };
   process.on('SIGINT', guard.onSignal);
@@ -268,7 +269,10 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
         return EXIT.INTERRUPTED;
       }
       const snap = run.snapshot();
+      // the checkpoint being written lands first: what comes next replaces it
+      await folder.partial?.idle();
       if (e instanceof ScriptError) {
+        await folder.partial?.close();
         process.stderr.write(`error: script error: ${e.message}\n`);
         // failed after the plan was known (setup(), a worker's import): what was measured is kept
         if (snap !== null && folder.dir !== null) {
@@ -279,11 +283,12 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
         }
         return EXIT.SCRIPT_ERROR;
       }
-      if (snap !== null) folder.partial?.write(buildSummary(snap, tty), snap.timeseries);
+      if (snap !== null) folder.partial?.writeNow(buildSummary(snap, tty, { endpoints: false }), snap.timeseries);
       throw e;
     }
     guard.writing();
     progress.done();
+    await folder.partial?.close();
 
     const summary = buildSummary(outcome, tty);
     const text = redact(textSummary(summary, { color }), secrets);
