@@ -63,6 +63,17 @@ function check(o: OutputPath): void {
   if (existing === null) rmSync(path, { force: true });
 }
 
+/** The output paths of `agentload run`, from its flags (`--out` already split into json and csv). */
+export function runOutputPaths(f: { resultsDir: string; summaryExport?: string; junit?: string; markdown?: string; json?: string; csv?: string }): OutputPath[] {
+  const paths: OutputPath[] = [{ flag: '--results-dir', path: f.resultsDir, kind: 'folder' }];
+  if (f.summaryExport !== undefined) paths.push({ flag: '--summary-export', path: f.summaryExport, kind: 'atomic' });
+  if (f.junit !== undefined) paths.push({ flag: '--junit', path: f.junit, kind: 'atomic' });
+  if (f.markdown !== undefined) paths.push({ flag: '--markdown', path: f.markdown, kind: 'atomic' });
+  if (f.json !== undefined) paths.push({ flag: '--out', given: `json=${f.json}`, path: f.json, kind: 'stream' });
+  if (f.csv !== undefined) paths.push({ flag: '--out', given: `csv=${f.csv}`, path: f.csv, kind: 'stream' });
+  return paths;
+}
+
 /**
  * Check every output path before anything is loaded: each directory exists or can be created, each
  * file can be written. Returns one message per unusable path, naming the flag, the path and why.

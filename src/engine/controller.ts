@@ -147,6 +147,8 @@ export class TestRun {
   #workers = 0;
   #started = false;
   #nextCheckpointAt = 0;
+  /** `git rev-parse HEAD`, run once (every checkpoint builds an outcome). */
+  #gitCommit: string | null | undefined;
   #resolveHardStop: () => void = () => undefined;
   /** Resolves at the first hard stop: every phase's wait races it, so that no phase can hold a stop back. */
   readonly #hardStopped = new Promise<typeof STOPPED>((r) => (this.#resolveHardStop = () => r(STOPPED)));
@@ -335,7 +337,6 @@ export class TestRun {
     } catch (e) {
       // terminated by a hard stop (setup() stuck in synchronous code), or ended by the script
       if (!this.#hard) {
-        clearInterval(setupCheckpoints);
         await this.#terminateAll();
         throw new ScriptError(`setup() failed: ${(e as Error).message}`, script.sourcePath);
       }
@@ -437,7 +438,7 @@ export class TestRun {
         startedAt: new Date(startedAt).toISOString(),
         endedAt: new Date(endedAtRun).toISOString(),
         durationMs,
-        gitCommit: gitCommit(),
+        gitCommit: this.#gitCommit === undefined ? (this.#gitCommit = gitCommit()) : this.#gitCommit,
         timeScale: plan.timeScale,
         workers: this.#workers,
         segment: `${plan.segment.index + 1}/${plan.segment.count}`,

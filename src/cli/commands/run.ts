@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/config-file.ts';
@@ -6,12 +6,10 @@ import { EnvironmentError, resolveEnvironment, wsFrom } from '../../config/envir
 import type { Command } from 'commander';
 import { ConfigError, StoppedBeforeStartError, TestRun } from '../../engine/controller.ts';
 import { ScriptError } from '../../engine/script-loader.ts';
-import { PartialResults, resultsDirFor, stamp, writeResults } from '../../outputs/results-folder.ts';
+import { resultsDirFor, stamp } from '../../outputs/results-folder.ts';
 import { writeFileAtomic } from '../../outputs/atomic-write.ts';
 import { DashboardError, LiveDashboard } from '../../outputs/dashboard/dashboard-server.ts';
-import { renderJunit } from '../../report/junit.ts';
-import { renderMarkdown } from '../../report/markdown.ts';
-import { buildSummary, type Summary } from '../../report/summary-json.ts';
+import { buildSummary } from '../../report/summary-json.ts';
 import { textSummary } from '../../report/text-summary.ts';
 import { executorOf } from '../../engine/executors/index.ts';
 import type { RunOutcome } from '../../types/run-outcome.ts';
@@ -21,7 +19,8 @@ import { finishRunGate, prepareRunGate } from './compare.ts';
 import { addTrendToReport } from './report.ts';
 import { redact } from '../../util/redact.ts';
 import { ProgressRenderer } from '../progress.ts';
-import { preflightOutputs } from '../preflight.ts';
+import { preflightOutputs, runOutputPaths } from '../preflight.ts';
+import { RunFolder } from '../run-folder.ts';
 import { STOP_BOUND_MS, StopGuard } from '../stop-guard.ts';
 import {
   collect,
@@ -133,7 +132,7 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
   const tty = { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true };
   const warn = (line: string): void => progress.log(`${errColor ? '\x1b[33m' : ''}WARN${errColor ? '\x1b[0m' : ''} ${redact(line, secrets)}`);
   // the run's folder: created once the plan is known, rewritten at each checkpoint, then by the final write
-  const folder: { dir: string | null; partial: PartialResults | null } = { dir: null, partial: null };
+  const folder = new RunFolder({ root: resolve(flags.resultsDir), secrets, warn, tty, color });
   try {
     outputs = parseOutputs(flags.out);
     run = new TestRun({
@@ -168,14 +167,7 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
             },
       onLog: warn,
       onPlan: (plan, workers) => {
-        const dir = resultsDirFor(resolve(flags.resultsDir), plan.name || basename(script), new Date());
-        try {
-          mkdirSync(dir, { recursive: true });
-        } catch (e) {
-          warn(`could not create the results folder ${dir}: ${(e as Error).message} (the test goes on; retried at the end)`);
-        }
-        folder.dir = dir;
-        folder.partial = new PartialResults(dir, secrets, warn);
+        const dir = folder.open(plan.name || basename(script));
         dashboard?.setPlan({ name: plan.name, scenarios: plan.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: executorOf(s).describe(s) })) });
         if (flags.quiet === true) return;
         process.stderr.write(`\n  agentload  ${plan.name}${plan.profile === null ? '' : `  profile ${plan.profile}`}${plan.timeScale === 1 ? '' : `  time-scale ${plan.timeScale}x`}\n`);
@@ -183,8 +175,7 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
         for (const s of plan.scenarios) process.stderr.write(`  * ${s.name}: ${executorOf(s).describe(s)}\n`);
         process.stderr.write(`  results: ${dir}\n\n`);
       },
-      // the endpoints table is left to the final summary: a checkpoint must stay cheap whatever the number of series
-      onCheckpoint: (o) => folder.partial?.write(buildSummary(o, tty, { endpoints: false }), o.timeseries),
+      onCheckpoint: (o) => folder.checkpoint(o),
     });
   } catch (e) {
     if (e instanceof FlagError) {
@@ -195,14 +186,7 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
   }
 
   // every output is checked before anything is loaded: an unwritable path must not cost a whole test
-  const problems = preflightOutputs([
-    { flag: '--results-dir', path: flags.resultsDir, kind: 'folder' },
-    ...(flags.summaryExport === undefined ? [] : [{ flag: '--summary-export', path: flags.summaryExport, kind: 'atomic' as const }]),
-    ...(flags.junit === undefined ? [] : [{ flag: '--junit', path: flags.junit, kind: 'atomic' as const }]),
-    ...(flags.markdown === undefined ? [] : [{ flag: '--markdown', path: flags.markdown, kind: 'atomic' as const }]),
-    ...(outputs.json === undefined ? [] : [{ flag: '--out', given: `json=${outputs.json}`, path: outputs.json, kind: 'stream' as const }]),
-    ...(outputs.csv === undefined ? [] : [{ flag: '--out', given: `csv=${outputs.csv}`, path: outputs.csv, kind: 'stream' as const }]),
-  ]);
+  const problems = preflightOutputs(runOutputPaths({ ...flags, json: outputs.json, csv: outputs.csv }));
   if (problems.length > 0) {
     for (const p of problems) process.stderr.write(`error: ${p}\n`);
     return EXIT.INVALID_CONFIG;
@@ -219,10 +203,6 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
     process.stderr.write(`  dashboard: ${dashboard.url}\n`);
   }
 
-  /** The final results files; a file that cannot be written (a full disk) is reported, the others are still written. */
-  const writeFinal = (outcome: RunOutcome, summary: Summary, text: string, dir: string): void => {
-    writeResults(dir, { summary, text, timeseries: outcome.timeseries, metrics: outcome.metrics, secrets }, (file, e) => warn(`could not write ${file}: ${e.message}`));
-  };
   let finalCode: number | null = null;
   const guard = new StopGuard(run, {
     log: (line) => progress.log(line),
@@ -231,14 +211,9 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
       if (finalCode !== null) process.exit(finalCode);
       const snap = run.snapshot();
       progress.done();
-      if (snap !== null && folder.dir !== null) {
-        progress.log(`the run did not end within ${STOP_BOUND_MS / 1000}s of the stop: writing what was measured until now`);
-        const summary = buildSummary(snap, tty);
-        writeFinal(snap, summary, redact(textSummary(summary, { color }), secrets), folder.dir);
-        if (!quiet) process.stderr.write(`  results: ${folder.dir}\n`);
-      } else {
-        progress.log('stopped before the test started: nothing was measured');
-      }
+      progress.log(`the run did not end within ${STOP_BOUND_MS / 1000}s of the stop: ${snap === null ? 'nothing was measured' : 'writing what was measured until now'}`);
+      const dir = snap === null ? null : folder.writeOutcome(snap);
+      if (dir !== null && !quiet) process.stderr.write(`  results: ${dir}\n`);
       process.exit(EXIT.INTERRUPTED);
     },
   });
@@ -246,7 +221,7 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
   const onCrash = (e: Error): void => {
     process.stderr.write(`agentload: internal error: ${e.stack ?? String(e)}\n`);
     const snap = run.snapshot();
-    if (snap !== null) folder.partial?.writeNow(buildSummary(snap, tty, { endpoints: false }), snap.timeseries);
+    if (snap !== null) folder.checkpointNow(snap);
     process.exit(1);
   };
   process.on('SIGINT', guard.onSignal);
@@ -270,50 +245,29 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
       }
       const snap = run.snapshot();
       // the checkpoint being written lands first: what comes next replaces it
-      await folder.partial?.idle();
+      await folder.settle();
       if (e instanceof ScriptError) {
-        await folder.partial?.close();
+        await folder.close();
         process.stderr.write(`error: script error: ${e.message}\n`);
         // failed after the plan was known (setup(), a worker's import): what was measured is kept
-        if (snap !== null && folder.dir !== null) {
-          const failed: RunOutcome = { ...snap, meta: { ...snap.meta, status: 'script-error', exitCode: EXIT.SCRIPT_ERROR, stopReason: redact(e.message, secrets) } };
-          const summary = buildSummary(failed, tty);
-          writeFinal(failed, summary, redact(textSummary(summary, { color }), secrets), folder.dir);
-          if (!quiet) process.stderr.write(`  results: ${folder.dir}\n`);
-        }
+        const dir = snap === null ? null : folder.writeOutcome({ ...snap, meta: { ...snap.meta, status: 'script-error', exitCode: EXIT.SCRIPT_ERROR, stopReason: redact(e.message, secrets) } });
+        if (dir !== null && !quiet) process.stderr.write(`  results: ${dir}\n`);
         return EXIT.SCRIPT_ERROR;
       }
-      if (snap !== null) folder.partial?.writeNow(buildSummary(snap, tty, { endpoints: false }), snap.timeseries);
+      if (snap !== null) folder.checkpointNow(snap);
       throw e;
     }
     guard.writing();
     progress.done();
-    await folder.partial?.close();
+    await folder.close();
 
     const summary = buildSummary(outcome, tty);
     const text = redact(textSummary(summary, { color }), secrets);
     process.stdout.write(`\n${text}\n\n`);
     const dir = folder.dir ?? resultsDirFor(resolve(flags.resultsDir), outcome.meta.name || basename(script), new Date(outcome.meta.startedAt));
-    writeFinal(outcome, summary, text, dir);
+    folder.write(outcome, summary, text, dir);
     ctx.resultsDir = dir;
-    // --junit / --markdown: the file asked for, and a copy in the results folder
-    const put = (file: string, data: string, what: string): void => {
-      try {
-        writeFileAtomic(file, data);
-      } catch (e) {
-        warn(`could not write ${what} ${file}: ${(e as Error).message}`);
-      }
-    };
-    for (const [file, name, render, flag] of [
-      [flags.junit, 'junit.xml', renderJunit, '--junit'],
-      [flags.markdown, 'summary.md', renderMarkdown, '--markdown'],
-    ] as const) {
-      if (file === undefined) continue;
-      const data = redact(render(summary), secrets);
-      put(join(dir, name), data, 'the results file');
-      put(resolve(file), data, flag);
-    }
-    if (flags.summaryExport !== undefined) put(resolve(flags.summaryExport), redact(`${JSON.stringify(summary, null, 2)}\n`, secrets), '--summary-export');
+    folder.writeExtras(summary, dir, { junit: flags.junit, markdown: flags.markdown, summaryExport: flags.summaryExport });
     if (!quiet) process.stderr.write(`  results: ${dir}\n`);
     finalCode = outcome.meta.exitCode;
     const code = await finishRunGate(gate, { outcome, summary, resultsDir: dir, secrets, color, markdownFile: flags.markdown });
