@@ -119,6 +119,20 @@ test('setup() stuck in a loop that never yields, then two SIGINTs: its thread is
   assertNoTemp(tmp, r);
 });
 
+test('setup() that throws after its requests: 107, and the results folder keeps what it measured', async () => {
+  const tmp = freshTmp();
+  const r = await runCli(['run', fixture('hang-in-setup.ts'), '-e', 'HANG=throw', '--quiet', '--no-history'], { env: { TMPDIR: tmp } });
+  assert.equal(r.code, 107, r.stderr);
+  assert.match(r.stderr, /error: script error: .*setup\(\) failed: setup gave up/);
+  const s = readSummary(r.resultsDir);
+  assert.equal(s.agentload.meta.status, 'script-error');
+  assert.equal(s.agentload.meta.exitCode, 107);
+  assert.match(s.agentload.meta.stopReason ?? '', /setup\(\) failed: setup gave up/);
+  assert.equal(endpointCount(s, 'setup_fast'), 2);
+  assert.equal(s.metrics.iterations?.values.count ?? 0, 0);
+  assertNoTemp(tmp, r);
+});
+
 test('teardown() waiting forever, then two SIGINTs: 105 and the iterations the test ran', async () => {
   const tmp = freshTmp();
   const r = await runCli(['run', fixture('hang-in-teardown.ts'), '--no-history'], {
