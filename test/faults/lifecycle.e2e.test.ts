@@ -218,6 +218,24 @@ test('an exception thrown from a timer in a worker is counted; the run completes
   assertNoTemp(tmp, r);
 });
 
+test('code the script started on the main thread throws mid-run: 107, final results with what was measured, no temp folder', async () => {
+  const tmp = freshTmp();
+  const r = await runCli(['run', fixture('main-thread-throw.ts'), '--no-history'], {
+    env: { TMPDIR: tmp },
+    signals: [{ afterMs: 0, signal: 'SIGUSR2', afterOutput: /main-thread-throw: iterating/ }],
+  });
+  assert.equal(r.code, 107, r.stderr);
+  assert.match(r.stderr, /error: script error: the script threw on the main thread.*thrown on the main thread/s);
+  assert.match(r.stderr, /main-thread-throw\.ts:\d+:\d+/);
+  assert.doesNotMatch(r.stderr, /internal error/);
+  const s = readSummary(r.resultsDir);
+  assert.equal(s.agentload.meta.status, 'script-error');
+  assert.equal(s.agentload.meta.exitCode, 107);
+  assert.ok(endpointCount(s, 'before_the_throw') >= 6, JSON.stringify(s.agentload.endpoints));
+  assert.deepEqual(readdirSync(runDir(r.resultsDir)).sort(), ['report.html', 'series.json', 'summary.json', 'summary.txt', 'timeseries.json']);
+  assertNoTemp(tmp, r);
+});
+
 test('a normal run and a script error leave no temporary folder', async () => {
   const tmp = freshTmp();
   const ok = await runCli(['run', fixture('http-basic.ts'), '--quiet', '--no-history'], { env: { TMPDIR: tmp } });

@@ -218,8 +218,18 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
     },
   });
   // an exception nothing caught (a bug): the last checkpoint is brought up to date before the process ends
-  const onCrash = (e: Error): void => {
-    process.stderr.write(`agentload: internal error: ${e.stack ?? String(e)}\n`);
+  // thrown on the main thread by code the script's top level started (a timer, an event handler): the run stops now, ends as a script error (107)
+  let mainThreadError: string | null = null;
+  const onCrash = (e: unknown): void => {
+    const stack = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    if (stack.includes(resolve(script)) || stack.includes('agentload-bundle-')) {
+      if (mainThreadError !== null) return;
+      mainThreadError = redact(`the script threw on the main thread: ${e instanceof Error ? e.message : String(e)}`, secrets);
+      progress.log(`error: script error: the script threw on the main thread, outside any iteration (from code its top level started); stopping now: ${redact(stack, secrets)}`);
+      run.hardStop(mainThreadError);
+      return;
+    }
+    process.stderr.write(`agentload: internal error: ${stack}\n`);
     const snap = run.snapshot();
     if (snap !== null) folder.checkpointNow(snap);
     process.exit(1);
@@ -232,6 +242,7 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
     let outcome: RunOutcome;
     try {
       outcome = await run.start();
+      if (mainThreadError !== null) outcome = { ...outcome, meta: { ...outcome.meta, status: 'script-error', exitCode: EXIT.SCRIPT_ERROR, stopReason: mainThreadError } };
     } catch (e) {
       progress.done();
       await dashboard?.close();
@@ -241,7 +252,7 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
       }
       if (e instanceof StoppedBeforeStartError) {
         process.stderr.write(`  ${e.message}\n`);
-        return EXIT.INTERRUPTED;
+        return mainThreadError === null ? EXIT.INTERRUPTED : EXIT.SCRIPT_ERROR;
       }
       const snap = run.snapshot();
       // the checkpoint being written lands first: what comes next replaces it
