@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { ProgressState } from '../engine/controller.ts';
 import { formatMs } from '../report/format.ts';
+import { writeOwn } from '../engine/script-output.ts';
 
 function clock(ms: number): string {
   const s = Math.floor(ms / 1000);
@@ -43,20 +44,19 @@ export class ProgressRenderer {
 
   update(p: ProgressState): void {
     if (this.#live) {
-      this.stream.write(`\r\x1b[2K${progressLine(p, { color: this.color })}`);
+      writeOwn(this.stream, `\r\x1b[2K${progressLine(p, { color: this.color })}`);
     } else if (p.elapsedMs - this.#last >= 10_000) {
       this.#last = p.elapsedMs;
-      this.stream.write(`${progressLine(p, { color: false })}\n`);
+      writeOwn(this.stream, `${progressLine(p, { color: false })}\n`);
     }
   }
 
   /** Print a line without garbling the live progress line. */
   log(line: string): void {
-    if (this.#live) this.stream.write(`\r\x1b[2K${line}\n`);
-    else this.stream.write(`${line}\n`);
+    writeOwn(this.stream, this.#live ? `\r\x1b[2K${line}\n` : `${line}\n`);
   }
 
   done(): void {
-    if (this.#live) this.stream.write('\r\x1b[2K');
+    if (this.#live) writeOwn(this.stream, '\r\x1b[2K');
   }
 }

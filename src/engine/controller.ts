@@ -40,6 +40,21 @@ function firstFrame(e: unknown): { file: string; location: string } | null {
   return null;
 }
 
+/** Stopped (second signal) before the plan was known (bundling, loading the script): nothing was measured. */
+export class StoppedBeforeStartError extends Error {
+  constructor(readonly reason: string) {
+    super(`${reason} before the test started: nothing was measured`);
+    this.name = 'StoppedBeforeStartError';
+  }
+}
+
+/** What a phase's wait returns when a hard stop ended it first. */
+const STOPPED = Symbol('stopped');
+/** Checkpoints take at most 1/CHECKPOINT_BUDGET of the main thread: the next waits CHECKPOINT_BUDGET times the last one's cost. */
+const CHECKPOINT_BUDGET = 50;
+/** A hard stop terminates the worker threads that have not exited after this long (stuck in synchronous code). */
+const HARD_STOP_GRACE_MS = 3000;
+
 /** Options that fail validation: exit code 104, every error listed. */
 export class ConfigError extends Error {
   constructor(readonly errors: readonly string[]) {
@@ -85,6 +100,13 @@ export interface RunOptions {
    * own output. The run adds the secrets the plan names (see plan-secrets.ts): `secrets` has them all.
    */
   readonly secrets?: readonly string[];
+  /**
+   * Called with what was measured so far (status as it stands) once the plan is known, at most every
+   * `checkpointMs` (default 5000) and right after a tick while the test runs, so that it never delays
+   * one: the CLI writes the partial results with it (a killed run leaves them).
+   */
+  readonly onCheckpoint?: (partial: RunOutcome) => void;
+  readonly checkpointMs?: number;
 }
 
 interface WorkerSlot {
@@ -98,6 +120,8 @@ interface WorkerSlot {
   reported: boolean;
   done: boolean;
   exited: boolean;
+  /** Told to exit or terminated by the controller: any other exit is a crash worth reporting. */
+  dismissed: boolean;
 }
 
 function gitCommit(): string | null {
@@ -144,7 +168,15 @@ export class TestRun {
   #csv: CsvOutput | null = null;
   #allDone: (() => void) | null = null;
   #plan: RunPlan | null = null;
+  #plannedAt = 0;
+  #workers = 0;
   #started = false;
+  #nextCheckpointAt = 0;
+  /** `git rev-parse HEAD`, run once (every checkpoint builds an outcome). */
+  #gitCommit: string | null | undefined;
+  #resolveHardStop: () => void = () => undefined;
+  /** Resolves at the first hard stop: every phase's wait races it, so that no phase can hold a stop back. */
+  readonly #hardStopped = new Promise<typeof STOPPED>((r) => (this.#resolveHardStop = () => r(STOPPED)));
   readonly #redactor: Redactor;
   /** The script's console output, redacted (workers' piped, the main thread's routed). */
   readonly #output: ScriptOutput;
@@ -216,11 +248,24 @@ export class TestRun {
     this.#stopping = true;
     this.#hard = true;
     if (reason !== undefined) this.#stopReason ??= this.#redactor.text(reason);
+    this.#resolveHardStop();
     this.#broadcast({ type: 'hard-stop' });
-    // workers stuck in synchronous code are terminated; what they flushed is kept
+    // workers stuck in synchronous code (a loop in setup(), an iteration or teardown()) are terminated; what they flushed is kept
     setTimeout(() => {
-      for (const s of this.#slots) if (!s.done) void s.worker.terminate();
-    }, 3000).unref();
+      for (const s of this.#slots) if (!s.exited) this.#dismiss(s);
+    }, HARD_STOP_GRACE_MS).unref();
+  }
+
+  /** `p`, or STOPPED if a hard stop comes first (p may never settle: a script whose top-level await hangs). */
+  #unlessStopped<T>(p: Promise<T>): Promise<T | typeof STOPPED> {
+    // a failure after the stop has nothing left to tell
+    p.catch(() => undefined);
+    return Promise.race([p, this.#hardStopped]);
+  }
+
+  #dismiss(slot: WorkerSlot): Promise<number> {
+    slot.dismissed = true;
+    return slot.worker.terminate();
   }
 
   #broadcast(m: ToWorker): void {
@@ -241,7 +286,12 @@ export class TestRun {
       this.#early = early;
     }
     try {
-      const script = await bundleScript(opts.script);
+      const bundling = bundleScript(opts.script);
+      const script = await this.#unlessStopped(bundling);
+      if (script === STOPPED) {
+        void bundling.then((b) => b.dispose(), () => undefined);
+        throw new StoppedBeforeStartError(this.#stopReason ?? 'stopped');
+      }
       try {
         return await this.#run(script);
       } finally {
@@ -264,7 +314,8 @@ export class TestRun {
     this.#output.capture();
     let resolved: ReturnType<typeof resolvePlan>;
     try {
-      const def = await importScript(script);
+      const def = await this.#unlessStopped(importScript(script));
+      if (def === STOPPED) throw new StoppedBeforeStartError(this.#stopReason ?? 'stopped');
       resolved = resolvePlan(def, opts.cli ?? {}, basename(script.sourcePath).replace(/\.[cm]?[jt]s$/, ''));
       this.#redactor.add(planSecrets(resolved.plan, process.env));
     } catch (e) {
@@ -284,6 +335,7 @@ export class TestRun {
     this.#plan = plan;
     this.metrics.maxSeries = plan.maxSeries;
     this.metrics.onLimit = (max) => this.#warnOnce(seriesCapWarning(max));
+    this.#plannedAt = Date.now();
     this.#evaluator = new ThresholdEvaluator(specs, typeOf);
     for (const s of specs) {
       const h = registry.get(s.key.metric);
@@ -292,9 +344,11 @@ export class TestRun {
 
     const maxParallel = plan.scenarios.reduce((m, s) => Math.max(m, executorOf(s).parallelism(s)), 1);
     const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), maxParallel));
+    this.#workers = workers;
     opts.onPlan?.(plan, workers);
-    if (opts.jsonOut !== undefined) this.#json = new JsonLinesOutput(opts.jsonOut);
-    if (opts.csvOut !== undefined) this.#csv = new CsvOutput(opts.csvOut);
+    // a write that fails (a full disk) is reported once and counted; the run goes on
+    if (opts.jsonOut !== undefined) this.#json = new JsonLinesOutput(opts.jsonOut, (m) => this.#log(m));
+    if (opts.csvOut !== undefined) this.#csv = new CsvOutput(opts.csvOut, (m) => this.#log(m));
 
     // Node 20 cannot load TypeScript in worker threads: run from the build (dist/), as the CLI does
     if (import.meta.url.endsWith('.ts')) throw new Error('TestRun must be imported from the build (dist/), not from src/: run `npm run build`');
@@ -311,7 +365,7 @@ export class TestRun {
         worker = new Worker(workerUrl, { workerData: init, stdout: true, stderr: true });
         this.#output.pipe(worker);
       }
-      const slot: WorkerSlot = { worker, vus: 0, vusSeen: 0, vusMax: 0, iterations: 0, reported: false, done: false, exited: false };
+      const slot: WorkerSlot = { worker, vus: 0, vusSeen: 0, vusMax: 0, iterations: 0, reported: false, done: false, exited: false, dismissed: false };
       this.#slots.push(slot);
       ready.push(
         new Promise<void>((resolve, reject) => {
@@ -326,6 +380,8 @@ export class TestRun {
           };
           worker.on('message', onMsg);
           worker.once('error', reject);
+          // the script's top level ended the thread (process.exit): without this the wait would never end
+          worker.once('exit', (code) => reject(new ScriptError(`the script ended its worker thread while loading (exit code ${code})`, script.sourcePath)));
         }),
       );
       worker.on('message', (m: FromWorker) => this.#onMessage(slot, m));
@@ -333,31 +389,56 @@ export class TestRun {
         this.#log(`worker ${i} crashed: ${e.message}`);
         this.#markDone(slot);
       });
-      worker.on('exit', () => {
+      worker.on('exit', (code) => {
         slot.exited = true;
+        // a thread that ends on its own while the test runs (process.exit in the script) takes its VUs with it
+        if (!slot.dismissed && !slot.done && this.#started) {
+          const message = `worker ${i} exited (code ${code}) while the test ran: its VUs stopped; what it measured until then is kept`;
+          this.#log(message);
+          this.#noteError(slot, { message, scenario: plan.scenarios.map((s) => s.name).join(', '), location: '', count: 1 }, 1, false);
+        }
         this.#markDone(slot);
       });
     }
+    let loaded: void[] | typeof STOPPED;
     try {
-      await Promise.all(ready);
+      loaded = await this.#unlessStopped(Promise.all(ready));
     } catch (e) {
       await this.#closeWorkers();
       throw e;
     }
+    // stopped while the workers load the script: the run ends with what was measured (nothing yet)
+    if (loaded === STOPPED) return this.#end(plan, Date.now());
 
-    // setup on worker 0
+    // setup on worker 0; checkpoints while it runs (a long setup() killed midway leaves its numbers)
     const first = this.#slots[0] as WorkerSlot;
-    const setup = await this.#request<Extract<FromWorker, { type: 'setup-done' }>>(first, { type: 'setup' }, 'setup-done');
-    if (setup.error !== null) {
+    const setupCheckpoints = setInterval(() => this.#checkpoint(), 1000);
+    let setup: Extract<FromWorker, { type: 'setup-done' }> | null;
+    try {
+      setup = await this.#request<Extract<FromWorker, { type: 'setup-done' }>>(first, { type: 'setup' }, 'setup-done');
+    } catch (e) {
+      // terminated by a hard stop (setup() stuck in synchronous code), or ended by the script
+      if (!this.#hard) {
+        await this.#closeWorkers();
+        throw new ScriptError(this.#redactor.text(`setup() failed: ${(e as Error).message}`), script.sourcePath);
+      }
+      setup = null;
+    } finally {
+      clearInterval(setupCheckpoints);
+    }
+    // a hard stop during setup() interrupts it: the run ends with what setup() measured, as interrupted
+    if (this.#hard) return this.#end(plan, Date.now());
+    if (setup !== null && setup.error !== null) {
       await this.#closeWorkers();
       throw new ScriptError(this.#redactor.text(`setup() failed: ${setup.error.message}`), setup.error.location);
     }
+    const setupData = setup?.data;
 
     const totalMs = planDurationMs(plan);
     this.#startedAt = Date.now() + 50;
     const allDone = new Promise<void>((r) => (this.#allDone = r));
     this.#started = true;
-    this.#broadcast({ type: 'start', startAtEpochMs: this.#startedAt, data: setup.data });
+    this.#broadcast({ type: 'start', startAtEpochMs: this.#startedAt, data: setupData });
     let tick = 0;
     const ticker = setInterval(() => {
       tick++;
@@ -368,22 +449,61 @@ export class TestRun {
     const endedAtRun = Date.now();
 
     if (!this.#hard && !first.exited) {
+      // a hard stop interrupts teardown() too (or terminates its thread): the wait ends either way
       const td = await Promise.race([
-        this.#request<Extract<FromWorker, { type: 'teardown-done' }>>(first, { type: 'teardown', data: setup.data }, 'teardown-done'),
+        this.#request<Extract<FromWorker, { type: 'teardown-done' }>>(first, { type: 'teardown', data: setupData }, 'teardown-done').catch((e: Error) => e),
         new Promise<null>((r) => setTimeout(() => r(null), 60_000).unref()),
       ]);
       if (td === null) this.#log('teardown() did not finish within 60s');
-      else if (td.error !== null) this.#log(`teardown() failed: ${td.error.message}${td.error.location === '' ? '' : ` at ${td.error.location}`}`);
+      else if (td instanceof Error) this.#log(`teardown() did not finish: ${td.message}`);
+      else if (td.error !== null && !this.#hard) this.#log(`teardown() failed: ${td.error.message}${td.error.location === '' ? '' : ` at ${td.error.location}`}`);
     }
+    return this.#end(plan, endedAtRun);
+  }
+
+  /** Let the workers exit, close the outputs, evaluate the thresholds and build the outcome. */
+  async #end(plan: RunPlan, endedAtRun: number): Promise<RunOutcome> {
+    for (const s of this.#slots) s.dismissed = true;
     await this.#closeWorkers();
+    // never started (stopped during loading or setup): the run's length is 0
+    if (!this.#started) this.#startedAt = endedAtRun;
 
     const durationMs = Math.max(0, endedAtRun - this.#startedAt);
     this.#closeInterval(durationMs, true);
-    this.#thresholdResults = this.#evaluator.evaluate(this.metrics, durationMs / 1000);
+    const evaluator = this.#evaluator as ThresholdEvaluator;
+    this.#thresholdResults = evaluator.evaluate(this.metrics, durationMs / 1000);
     if (this.#status === 'passed' && this.#thresholdResults.some((r) => !r.ok)) this.#status = 'thresholds-failed';
     await this.#json?.close();
-    await this.#csv?.close().catch((e: Error) => this.#log(e.message));
+    await this.#csv?.close();
+    return this.#outcome(plan, endedAtRun);
+  }
 
+  /**
+   * What was measured so far, as an outcome with the status as it stands (null before the plan is known):
+   * the periodic checkpoints, and the CLI when a stopped run does not return in time.
+   */
+  snapshot(): RunOutcome | null {
+    return this.#plan === null ? null : this.#outcome(this.#plan, Date.now());
+  }
+
+  #checkpoint(): void {
+    const write = this.options.onCheckpoint;
+    const now = Date.now();
+    if (write === undefined || now < this.#nextCheckpointAt) return;
+    const t0 = performance.now();
+    const partial = this.snapshot();
+    try {
+      if (partial !== null) write(partial);
+    } catch (e) {
+      this.#log(`could not write the partial results: ${(e as Error).message}`);
+    }
+    this.#nextCheckpointAt = now + Math.max(this.options.checkpointMs ?? 5000, (performance.now() - t0) * CHECKPOINT_BUDGET);
+  }
+
+  #outcome(plan: RunPlan, endedAtRun: number): RunOutcome {
+    const opts = this.options;
+    const startedAt = this.#startedAt === 0 ? this.#plannedAt : this.#startedAt;
+    const durationMs = Math.max(0, endedAtRun - startedAt);
     const exitCode = this.#status === 'interrupted' ? EXIT_CODES.interrupted : EXIT_CODES[this.#status];
     return {
       meta: {
@@ -395,12 +515,12 @@ export class TestRun {
         profile: plan.profile,
         environment: opts.environment ?? null,
         target: opts.target === undefined || opts.target === null ? (plan.http.baseUrl === '' ? null : withoutCredentials(plan.http.baseUrl)) : withoutCredentials(opts.target),
-        startedAt: new Date(this.#startedAt).toISOString(),
+        startedAt: new Date(startedAt).toISOString(),
         endedAt: new Date(endedAtRun).toISOString(),
         durationMs,
-        gitCommit: gitCommit(),
+        gitCommit: this.#gitCommit === undefined ? (this.#gitCommit = gitCommit()) : this.#gitCommit,
         timeScale: plan.timeScale,
-        workers,
+        workers: this.#workers,
         segment: `${plan.segment.index + 1}/${plan.segment.count}`,
         scenarios: plan.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: executorOf(s).describe(s) })),
         status: this.#status,
@@ -425,7 +545,10 @@ export class TestRun {
           resolve(m as T);
         }
       };
-      const onExit = (): void => reject(new Error(`worker exited before answering ${msg.type}`));
+      const onExit = (): void => {
+        slot.worker.off('message', onMsg);
+        reject(new Error(`worker exited before answering ${msg.type}`));
+      };
       slot.worker.on('message', onMsg);
       slot.worker.once('exit', onExit);
       slot.worker.postMessage(msg);
@@ -485,7 +608,7 @@ export class TestRun {
    * template. `count`: how many the worker has seen so far (its last report wins); the main thread's are added
    * one by one.
    */
-  #noteError(slot: WorkerSlot | 'main', raw: IterationError, count: number): void {
+  #noteError(slot: WorkerSlot | 'main', raw: IterationError, count: number, log = true): void {
     const message = this.#redactor.text(exampleMessage(raw.message));
     const template = this.#redactor.text(raw.template ?? errorTemplate(raw.message));
     const key = `${raw.scenario}\u0000${template}`;
@@ -498,12 +621,15 @@ export class TestRun {
       }
       entry = { first: { ...raw, message, template }, byWorker: new Map() };
       this.#errors.set(key, entry);
-      if (this.#errorLines < MAX_ERROR_LINES) {
-        this.#log(`iteration error in scenario "${raw.scenario}": ${message}${raw.location === '' ? '' : ` at ${raw.location}`} (logged once per kind; counted in iteration_errors)`);
-      } else if (this.#errorLines === MAX_ERROR_LINES) {
-        this.#log(`more kinds of iteration errors: counted in iteration_errors and listed in summary.json (the ${MAX_LISTED_ERRORS} most frequent), not shown here`);
+      // `log` false: already shown as it happened (a worker that exited)
+      if (log) {
+        if (this.#errorLines < MAX_ERROR_LINES) {
+          this.#log(`iteration error in scenario "${raw.scenario}": ${message}${raw.location === '' ? '' : ` at ${raw.location}`} (logged once per kind; counted in iteration_errors)`);
+        } else if (this.#errorLines === MAX_ERROR_LINES) {
+          this.#log(`more kinds of iteration errors: counted in iteration_errors and listed in summary.json (the ${MAX_LISTED_ERRORS} most frequent), not shown here`);
+        }
+        this.#errorLines++;
       }
-      this.#errorLines++;
     }
     entry.byWorker.set(slot, slot === 'main' ? (entry.byWorker.get(slot) ?? 0) + 1 : Math.max(entry.byWorker.get(slot) ?? 0, count));
   }
@@ -529,7 +655,7 @@ export class TestRun {
   }
 
   async #terminateAll(): Promise<void> {
-    await Promise.all(this.#slots.map((s) => (s.exited ? undefined : s.worker.terminate())));
+    await Promise.all(this.#slots.map((s) => (s.exited ? undefined : this.#dismiss(s))));
   }
 
   /**
@@ -600,5 +726,7 @@ export class TestRun {
         stopping: this.#stopping,
       });
     }
+    // right after the tick's own work: a checkpoint never delays a tick
+    this.#checkpoint();
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -40,6 +40,70 @@ function locate(m: Message): string {
 let bundling = 0;
 
 /**
+ * Bundle folders are `agentload-bundle-<pid>-XXXXXX` in the OS temp folder: removed by dispose(), by the
+ * process's 'exit' (process.exit after a forced stop, an uncaught exception), and, for a process that was
+ * killed (kill -9), by the next bundleScript of any process, which sees that the pid is gone.
+ */
+const BUNDLE_PREFIX = 'agentload-bundle-';
+const liveBundles = new Set<string>();
+let exitHooked = false;
+let swept = false;
+
+function removeLiveBundles(): void {
+  for (const dir of liveBundles) rmSync(dir, { recursive: true, force: true });
+  liveBundles.clear();
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, owned by another user
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove the bundle folders of processes that are gone (killed before they could clean up); returns how many. */
+export function sweepStaleBundles(dir = tmpdir()): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = /^agentload-bundle-(\d+)-/.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function newBundleDir(): string {
+  if (!swept) {
+    swept = true;
+    sweepStaleBundles();
+  }
+  const dir = mkdtempSync(join(tmpdir(), `${BUNDLE_PREFIX}${process.pid}-`));
+  liveBundles.add(dir);
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on('exit', removeLiveBundles);
+  }
+  return dir;
+}
+
+function removeBundleDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  liveBundles.delete(dir);
+}
+
+/**
  * Bundle a test script with esbuild: TypeScript and npm imports work on Node
  * 20; `agentload` itself stays external and resolves to this build. esbuild is
  * loaded here, not at import, so that worker threads (which only import the
@@ -48,7 +112,7 @@ let bundling = 0;
 export async function bundleScript(path: string): Promise<BundledScript> {
   const sourcePath = resolve(path);
   if (!existsSync(sourcePath)) throw new ScriptError(`script not found`, path);
-  const dir = mkdtempSync(join(tmpdir(), 'agentload-'));
+  const dir = newBundleDir();
   const bundlePath = join(dir, `${basename(sourcePath).replace(/\.[cm]?[jt]s$/, '')}.bundle.mjs`);
   const entry = agentloadEntry();
   bundling++;
@@ -77,7 +141,7 @@ export async function bundleScript(path: string): Promise<BundledScript> {
     });
     void result;
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
+    removeBundleDir(dir);
     const errors = (e as { errors?: Message[] }).errors;
     if (errors !== undefined && errors.length > 0) {
       const first = errors[0] as Message;
@@ -88,7 +152,7 @@ export async function bundleScript(path: string): Promise<BundledScript> {
   } finally {
     if (--bundling === 0) await stopEsbuild();
   }
-  return { sourcePath, bundlePath, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { sourcePath, bundlePath, dispose: () => removeBundleDir(dir) };
 }
 
 async function stopEsbuild(): Promise<void> {

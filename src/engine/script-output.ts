@@ -3,6 +3,22 @@ import type { Worker } from 'node:worker_threads';
 import type { Redactor, StreamRedaction } from './redaction.ts';
 
 type Which = 'stdout' | 'stderr';
+
+/** Writes in progress through writeOwn(): they pass the hold and the redaction (see below). */
+let ownWrites = 0;
+
+/**
+ * Write one of agentload's own lines (already redacted by its caller) straight out, past the hold of the
+ * script's output while it loads: a user who presses Ctrl-C during a load that hangs sees the answer at once.
+ */
+export function writeOwn(stream: NodeJS.WritableStream, text: string): void {
+  ownWrites++;
+  try {
+    stream.write(text);
+  } finally {
+    ownWrites--;
+  }
+}
 type WriteFn = (chunk: unknown, encoding?: unknown, cb?: unknown) => boolean;
 
 /**
@@ -23,7 +39,8 @@ type WriteFn = (chunk: unknown, encoding?: unknown, cb?: unknown) => boolean;
  *   redacted with the secrets known then.
  *
  * agentload's own lines on the main thread pass through the same route; they
- * are already redacted, and redacting twice changes nothing.
+ * are already redacted, and redacting twice changes nothing. The progress
+ * renderer's lines (signals, warnings) go out through writeOwn(), never held.
  */
 export class ScriptOutput {
   #held: { which: Which; chunk: string | Uint8Array; encoding: BufferEncoding | undefined }[] | null = null;
@@ -46,7 +63,7 @@ export class ScriptOutput {
       const own = Object.prototype.hasOwnProperty.call(stream, 'write');
       const original = stream.write as WriteFn;
       const patch: WriteFn = (chunk, encoding, cb) => {
-        if (!this.#active) return original.call(stream, chunk, encoding, cb);
+        if (!this.#active || ownWrites > 0) return original.call(stream, chunk, encoding, cb);
         const callback = typeof encoding === 'function' ? encoding : cb;
         const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined;
         if (this.#held !== null && (typeof chunk === 'string' || chunk instanceof Uint8Array)) {

@@ -140,6 +140,13 @@ process.on('unhandledRejection', (e) => {
 });
 process.on('uncaughtException', (e) => noteEscaped(e, 'UncaughtException'));
 
+/** The controller asked this thread to exit; any other exit (process.exit in the script) flushes first. */
+let exitRequested = false;
+process.on('exit', () => {
+  // what was measured since the last report reaches the controller before the thread ends
+  if (!exitRequested) flush();
+});
+
 /** A stop that arrives before the scenarios exist (Ctrl-C during setup) applies when they start. */
 let stopRequested: 'none' | 'graceful' | 'hard' = 'none';
 
@@ -213,8 +220,13 @@ function makeIterate(plan: ScenarioPlan, watch: AwaitWatch): (vu: VirtualUser, l
   };
 }
 
+/** The VU of setup() or teardown() while it runs: a hard stop interrupts it (its requests are aborted). */
+let lifecycleVU: VirtualUser | null = null;
+
 function setupVU(): VirtualUser {
-  return new VirtualUser(0, { name: 'setup', executor: 'setup' }, Object.freeze({ ...init.plan.env }), testTags.with('scenario', 'setup'), shared);
+  lifecycleVU = new VirtualUser(0, { name: 'setup', executor: 'setup' }, Object.freeze({ ...init.plan.env }), testTags.with('scenario', 'setup'), shared);
+  if (stopRequested === 'hard') lifecycleVU.interrupt('test stopped');
+  return lifecycleVU;
 }
 
 /** file:line:column of the script's frame in a captured call site, or null when no frame is in the script. */
@@ -274,6 +286,8 @@ port.on('message', (msg: ToWorker) => {
       void (async () => {
         let data: unknown;
         let error = null;
+        // what setup() measures reaches the controller while it runs (a run stopped or killed during it keeps it)
+        const flusher = setInterval(flush, 1000);
         try {
           if (def.setup !== undefined) {
             errorScenarios.ran('setup');
@@ -282,6 +296,8 @@ port.on('message', (msg: ToWorker) => {
         } catch (e) {
           error = errorInfo(e);
         }
+        clearInterval(flusher);
+        lifecycleVU = null;
         flush();
         try {
           send({ type: 'setup-done', data, error });
@@ -300,6 +316,7 @@ port.on('message', (msg: ToWorker) => {
     case 'hard-stop':
       stopRequested = 'hard';
       for (const r of runtimes) r.hardStop();
+      lifecycleVU?.interrupt('test stopped');
       break;
     case 'teardown':
       void (async () => {
@@ -312,11 +329,13 @@ port.on('message', (msg: ToWorker) => {
         } catch (e) {
           error = errorInfo(e);
         }
+        lifecycleVU = null;
         flush();
         send({ type: 'teardown-done', error });
       })();
       break;
     case 'exit':
+      exitRequested = true;
       clearInterval(ticker);
       // connections VUs share (AMQP, PostgreSQL, Redis) close with the test: after teardown()
       void Promise.all([agent.close(), closeDataPlane()]).finally(() => process.exit(0));

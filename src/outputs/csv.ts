@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { SampleFile } from './sample-file.ts';
 
 /** k6's CSV columns, in k6's order (`--out csv=FILE`). */
 export const CSV_COLUMNS = [
@@ -77,34 +77,31 @@ export function csvFromJsonLines(lines: string): string {
 /**
  * `--out csv=FILE`: every sample as a row in k6's CSV columns, streamed
  * (workers batch their samples once a second; nothing is kept in memory).
+ * A failing disk is reported through `warn` and counted, never thrown.
  */
 export class CsvOutput {
-  readonly #stream: WriteStream;
-  #error: Error | null = null;
+  readonly #file: SampleFile;
 
-  constructor(readonly path: string) {
-    this.#stream = createWriteStream(path, { flags: 'w' });
-    this.#stream.on('error', (e) => (this.#error ??= e));
-    this.#stream.write(`${CSV_COLUMNS.join(',')}\n`);
+  constructor(
+    readonly path: string,
+    warn: (message: string) => void = () => undefined,
+  ) {
+    this.#file = new SampleFile(`--out csv=${path}`, path, warn);
+    this.#file.write(`${CSV_COLUMNS.join(',')}\n`);
   }
 
   /** Write a batch of raw sample lines (the JSON lines the workers send). */
   writeJsonLines(lines: string): void {
-    if (this.#error !== null) return;
-    const rows = csvFromJsonLines(lines);
-    if (rows !== '') this.#stream.write(rows);
+    this.#file.write(csvFromJsonLines(lines));
   }
 
-  /** Flush and close; rejects, naming the file, if it could not be written. */
+  /** Rows lost to a failing disk. */
+  get dropped(): number {
+    return this.#file.dropped;
+  }
+
+  /** Flush and close; never rejects (a failure was reported when it happened). */
   close(): Promise<void> {
-    const fail = (e: Error): Error => new Error(`--out csv=${this.path}: ${e.message}`);
-    if (this.#error !== null) return Promise.reject(fail(this.#error));
-    return new Promise((resolve, reject) =>
-      this.#stream.end((err?: Error | null) => {
-        const e = this.#error ?? err ?? null;
-        if (e === null) resolve();
-        else reject(fail(e));
-      }),
-    );
+    return this.#file.close();
   }
 }

@@ -1,6 +1,6 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import type { MetricInfo } from '../metrics/metric.ts';
 import type { TagSet } from '../metrics/tags.ts';
+import { SampleFile } from './sample-file.ts';
 
 /** One sample as k6's JSON output writes it (a "Point" line). */
 export function pointLine(metric: string, tags: TagSet, value: number, timeMs: number): string {
@@ -14,27 +14,36 @@ export function metricLine(info: MetricInfo, thresholds: readonly string[]): str
 
 /**
  * `--out json=FILE`: every sample as a JSON line, streamed (workers batch
- * their lines once a second; nothing is kept in memory).
+ * their lines once a second; nothing is kept in memory). A failing disk is
+ * reported through `warn` and counted, never thrown.
  */
 export class JsonLinesOutput {
-  readonly #stream: WriteStream;
+  readonly #file: SampleFile;
   readonly #declared = new Set<string>();
 
-  constructor(readonly path: string) {
-    this.#stream = createWriteStream(path, { flags: 'w' });
+  constructor(
+    readonly path: string,
+    warn: (message: string) => void = () => undefined,
+  ) {
+    this.#file = new SampleFile(`--out json=${path}`, path, warn);
   }
 
   declare(info: MetricInfo, thresholds: readonly string[]): void {
     if (this.#declared.has(info.name)) return;
     this.#declared.add(info.name);
-    this.#stream.write(metricLine(info, thresholds));
+    this.#file.write(metricLine(info, thresholds));
   }
 
   write(lines: string): void {
-    this.#stream.write(lines);
+    this.#file.write(lines);
+  }
+
+  /** Lines lost to a failing disk. */
+  get dropped(): number {
+    return this.#file.dropped;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.#stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    return this.#file.close();
   }
 }

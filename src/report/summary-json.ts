@@ -153,7 +153,8 @@ export function endpointStats(metrics: RunMetrics, durationSec: number): Endpoin
 }
 
 /** Build summary.json from a run. */
-export function buildSummary(outcome: RunOutcome, tty: { stdout: boolean; stderr: boolean } = { stdout: false, stderr: false }): Summary {
+/** `endpoints: false`: leave agentload.endpoints empty (the partial summaries written while a run goes, which must stay cheap). */
+export function buildSummary(outcome: RunOutcome, tty: { stdout: boolean; stderr: boolean } = { stdout: false, stderr: false }, opts: { endpoints?: boolean } = {}): Summary {
   const durationSec = outcome.meta.durationMs / 1000;
   const metrics: Record<string, SummaryMetric> = {};
   const names = [...outcome.metrics.metrics.keys()].sort();
@@ -182,7 +183,7 @@ export function buildSummary(outcome: RunOutcome, tty: { stdout: boolean; stderr
     }
     thresholds.push({ metric: t.key, expression: t.expression, ok: t.ok, value: t.value, abortOnFail: t.abortOnFail });
   }
-  const endpoints = endpointStats(outcome.metrics, durationSec);
+  const endpoints = opts.endpoints === false ? [] : endpointStats(outcome.metrics, durationSec);
   return {
     root_group: checksTree(outcome.metrics),
     options: { summaryTrendStats: [...outcome.summaryTrendStats], summaryTimeUnit: '', noColor: !tty.stdout },

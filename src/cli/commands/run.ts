@@ -4,13 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/config-file.ts';
 import { EnvironmentError, resolveEnvironment, wsFrom } from '../../config/environments.ts';
 import type { Command } from 'commander';
-import { ConfigError, TestRun } from '../../engine/controller.ts';
+import { ConfigError, StoppedBeforeStartError, TestRun } from '../../engine/controller.ts';
 import { ScriptError } from '../../engine/script-loader.ts';
-import { resultsDirFor, stamp, writeResults } from '../../outputs/results-folder.ts';
+import { resultsDirFor, stamp } from '../../outputs/results-folder.ts';
 import { writeFileAtomic } from '../../outputs/atomic-write.ts';
 import { DashboardError, LiveDashboard } from '../../outputs/dashboard/dashboard-server.ts';
-import { renderJunit } from '../../report/junit.ts';
-import { renderMarkdown } from '../../report/markdown.ts';
 import { buildSummary } from '../../report/summary-json.ts';
 import { textSummary } from '../../report/text-summary.ts';
 import { executorOf } from '../../engine/executors/index.ts';
@@ -22,6 +20,9 @@ import { addTrendToReport } from './report.ts';
 import { redact } from '../../util/redact.ts';
 import { withoutCredentials } from '../../util/url-credentials.ts';
 import { ProgressRenderer } from '../progress.ts';
+import { preflightOutputs, runOutputPaths } from '../preflight.ts';
+import { RunFolder } from '../run-folder.ts';
+import { STOP_BOUND_MS, StopGuard } from '../stop-guard.ts';
 import {
   collect,
   FlagError,
@@ -129,6 +130,10 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
   let outputs: Record<string, string>;
   const wantDashboard = flags.dashboard === true || flags.dashboardPort !== undefined;
   let dashboard: LiveDashboard | null = null;
+  const tty = { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true };
+  const warn = (line: string): void => progress.log(`${errColor ? '\x1b[33m' : ''}WARN${errColor ? '\x1b[0m' : ''} ${redact(line, secrets)}`);
+  // the run's folder: created once the plan is known, rewritten at each checkpoint, then by the final write
+  const folder = new RunFolder({ root: resolve(flags.resultsDir), secrets, warn, tty, color });
   try {
     outputs = parseOutputs(flags.out);
     run = new TestRun({
@@ -161,15 +166,17 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
               if (!quiet) progress.update(p);
               dashboard?.update(p, run.timeseries, run.metrics);
             },
-      onLog: (line) => progress.log(`${errColor ? '\x1b[33m' : ''}WARN${errColor ? '\x1b[0m' : ''} ${redact(line, secrets)}`),
+      onLog: warn,
       onPlan: (plan, workers) => {
+        const dir = folder.open(plan.name || basename(script));
         dashboard?.setPlan({ name: plan.name, scenarios: plan.scenarios.map((s) => ({ name: s.name, executor: s.executor, description: executorOf(s).describe(s) })) });
         if (flags.quiet === true) return;
         process.stderr.write(`\n  agentload  ${plan.name}${plan.profile === null ? '' : `  profile ${plan.profile}`}${plan.timeScale === 1 ? '' : `  time-scale ${plan.timeScale}x`}\n`);
         process.stderr.write(`  workers: ${workers}${plan.http.baseUrl === '' ? '' : `  target: ${withoutCredentials(plan.http.baseUrl)}`}\n`);
         for (const s of plan.scenarios) process.stderr.write(`  * ${s.name}: ${executorOf(s).describe(s)}\n`);
-        process.stderr.write('\n');
+        process.stderr.write(`  results: ${dir}\n\n`);
       },
+      onCheckpoint: (o) => folder.checkpoint(o),
     });
   } catch (e) {
     if (e instanceof FlagError) {
@@ -177,6 +184,13 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
       return EXIT.INVALID_CONFIG;
     }
     throw e;
+  }
+
+  // every output is checked before anything is loaded: an unwritable path must not cost a whole test
+  const problems = preflightOutputs(runOutputPaths({ ...flags, json: outputs.json, csv: outputs.csv }));
+  if (problems.length > 0) {
+    for (const p of problems) process.stderr.write(`error: ${p}\n`);
+    return EXIT.INVALID_CONFIG;
   }
 
   if (wantDashboard) {
@@ -190,28 +204,46 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
     process.stderr.write(`  dashboard: ${dashboard.url}\n`);
   }
 
-  let signals = 0;
-  let writing = false;
-  // listened to until the summary is written: a signal while it is written must not kill the process
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signals++;
-    if (writing) {
-      progress.log(`${sig}: the test has stopped; writing the summary`);
-    } else if (signals === 1) {
-      progress.log(`${sig}: stopping gracefully (iterations get their gracefulStop); press Ctrl-C again to stop now`);
-      run.stop(`stopped by ${sig}`);
-    } else {
-      progress.log(`${sig}: stopping now`);
-      run.hardStop(`stopped by ${sig}`);
+  let finalCode: number | null = null;
+  const guard = new StopGuard(run, {
+    log: (line) => progress.log(line),
+    // the hard-stopped run did not return in time: what was measured so far is the result
+    force: () => {
+      if (finalCode !== null) process.exit(finalCode);
+      const snap = run.snapshot();
+      progress.done();
+      progress.log(`the run did not end within ${STOP_BOUND_MS / 1000}s of the stop: ${snap === null ? 'nothing was measured' : 'writing what was measured until now'}`);
+      const dir = snap === null ? null : folder.writeOutcome(snap);
+      if (dir !== null && !quiet) process.stderr.write(`  results: ${dir}\n`);
+      process.exit(EXIT.INTERRUPTED);
+    },
+  });
+  // an exception nothing caught (a bug): the last checkpoint is brought up to date before the process ends
+  // thrown on the main thread by code the script's top level started (a timer, an event handler): the run stops now, ends as a script error (107)
+  let mainThreadError: string | null = null;
+  const onCrash = (e: unknown): void => {
+    const stack = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    if (stack.includes(resolve(script)) || stack.includes('agentload-bundle-')) {
+      if (mainThreadError !== null) return;
+      mainThreadError = redact(`the script threw on the main thread: ${e instanceof Error ? e.message : String(e)}`, secrets);
+      progress.log(`error: script error: the script threw on the main thread, outside any iteration (from code its top level started); stopping now: ${redact(stack, secrets)}`);
+      run.hardStop(mainThreadError);
+      return;
     }
+    process.stderr.write(`agentload: internal error: ${stack}\n`);
+    const snap = run.snapshot();
+    if (snap !== null) folder.checkpointNow(snap);
+    process.exit(1);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', guard.onSignal);
+  process.on('SIGTERM', guard.onSignal);
+  process.on('uncaughtException', onCrash);
 
   try {
     let outcome: RunOutcome;
     try {
       outcome = await run.start();
+      if (mainThreadError !== null) outcome = { ...outcome, meta: { ...outcome.meta, status: 'script-error', exitCode: EXIT.SCRIPT_ERROR, stopReason: mainThreadError } };
     } catch (e) {
       progress.done();
       await dashboard?.close();
@@ -219,49 +251,73 @@ export async function runCommand(script: string, flags: RunFlags, ctx: RunContex
         process.stderr.write(`error: ${e.message}\n`);
         return EXIT.INVALID_CONFIG;
       }
+      if (e instanceof StoppedBeforeStartError) {
+        process.stderr.write(`  ${e.message}\n`);
+        return mainThreadError === null ? EXIT.INTERRUPTED : EXIT.SCRIPT_ERROR;
+      }
+      const snap = run.snapshot();
+      // the checkpoint being written lands first: what comes next replaces it
+      await folder.settle();
       if (e instanceof ScriptError) {
+        await folder.close();
         process.stderr.write(`error: script error: ${e.message}\n`);
+        // failed after the plan was known (setup(), a worker's import): what was measured is kept
+        const dir = snap === null ? null : folder.writeOutcome({ ...snap, meta: { ...snap.meta, status: 'script-error', exitCode: EXIT.SCRIPT_ERROR, stopReason: redact(e.message, secrets) } });
+        if (dir !== null && !quiet) process.stderr.write(`  results: ${dir}\n`);
         return EXIT.SCRIPT_ERROR;
       }
+      if (snap !== null) folder.checkpointNow(snap);
       throw e;
     }
-    writing = true;
+    guard.writing();
     progress.done();
     // and those the plan named (the LLM key, A2A tokens, credential headers): for everything written from here
     secrets = run.secrets;
+    await folder.close();
 
-    const summary = buildSummary(outcome, { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true });
+    const summary = buildSummary(outcome, tty);
     const text = redact(textSummary(summary, { color }), secrets);
     process.stdout.write(`\n${text}\n\n`);
-    const dir = resultsDirFor(resolve(flags.resultsDir), outcome.meta.name || basename(script), new Date(outcome.meta.startedAt));
-    writeResults(dir, { summary, text, timeseries: outcome.timeseries, metrics: outcome.metrics, secrets });
+    const dir = folder.dir ?? resultsDirFor(resolve(flags.resultsDir), outcome.meta.name || basename(script), new Date(outcome.meta.startedAt));
+    folder.write(outcome, summary, text, dir);
     ctx.resultsDir = dir;
-    // --junit / --markdown: the file asked for, and a copy in the results folder
-    for (const [file, name, render] of [
-      [flags.junit, 'junit.xml', renderJunit],
-      [flags.markdown, 'summary.md', renderMarkdown],
-    ] as const) {
-      if (file === undefined) continue;
-      const data = redact(render(summary), secrets);
-      writeFileAtomic(join(dir, name), data);
-      writeFileAtomic(resolve(file), data);
-    }
-    if (flags.summaryExport !== undefined) writeFileAtomic(resolve(flags.summaryExport), redact(`${JSON.stringify(summary, null, 2)}\n`, secrets));
+    folder.writeExtras(summary, dir, { junit: flags.junit, markdown: flags.markdown, summaryExport: flags.summaryExport });
     if (!quiet) process.stderr.write(`  results: ${dir}\n`);
+    finalCode = outcome.meta.exitCode;
     const code = await finishRunGate(gate, { outcome, summary, resultsDir: dir, secrets, color, markdownFile: flags.markdown });
+    finalCode = code;
     // recorded now: report.html gets the trend over the last runs of this test and environment
-    addTrendToReport(gate.settings.historyPath, dir, { summary, timeseries: outcome.timeseries, metrics: outcome.metrics, secrets });
+    try {
+      addTrendToReport(gate.settings.historyPath, dir, { summary, timeseries: outcome.timeseries, metrics: outcome.metrics, secrets });
+    } catch (e) {
+      warn(`could not add the trend to ${join(dir, 'report.html')}: ${(e as Error).message}`);
+    }
     if (dashboard !== null) {
       // after the trend was added, so that the dashboard offers the same report as the file
       const reportPath = join(dir, 'report.html');
       if (!quiet) process.stderr.write(`  dashboard: the final report is at ${dashboard.url}report\n`);
-      await dashboard.finish({ status: outcome.meta.status, exitCode: outcome.meta.exitCode, reportPath }, readFileSync(reportPath, 'utf8'), { progress: null, points: outcome.timeseries, metrics: outcome.metrics });
+      const html = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : '<!doctype html><p>report.html could not be written</p>';
+      await dashboard.finish({ status: outcome.meta.status, exitCode: outcome.meta.exitCode, reportPath }, html, { progress: null, points: outcome.timeseries, metrics: outcome.metrics });
     }
     return code;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    guard.finished();
+    if (guard.hard) hardStopped = true;
+    process.off('SIGINT', guard.onSignal);
+    process.off('SIGTERM', guard.onSignal);
+    process.off('uncaughtException', onCrash);
   }
+}
+
+/** A run of this process was stopped by a second signal (see exitIfStopped). */
+let hardStopped = false;
+
+/**
+ * After a command that ran tests: a run stopped by a second signal may leave handles the script opened
+ * (a request its top level still awaits) that would keep the process alive; it ends now, with `code`.
+ */
+export function exitIfStopped(code: number): void {
+  if (hardStopped) process.exit(code);
 }
 
 /** The suites shipped with agentload (suites/*.ts next to src/ and dist/). */
@@ -380,5 +436,6 @@ Examples:
       ),
   ).action(async (script: string | undefined, flags: RunFlags) => {
     process.exitCode = await runEntry(script, flags);
+    exitIfStopped(process.exitCode);
   });
 }
