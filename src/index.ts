@@ -4,7 +4,8 @@
  */
 export { defineTest } from './config/definition.ts';
 export { Counter, Gauge, Rate, Trend } from './metrics/custom.ts';
-export { TestRun, ConfigError } from './engine/controller.ts';
+export { TestRun } from './engine/controller.ts';
+export { ConfigError } from './engine/run-options.ts';
 export { ScriptError } from './engine/script-loader.ts';
 export { BUILTIN_PROFILES } from './config/profiles.ts';
 export { buildSummary } from './report/summary-json.ts';
@@ -62,7 +63,7 @@ export type {
   ExecutorName,
 } from './config/definition.ts';
 export type { VuContext, SetupContext, Checkers, ScenarioInfo } from './engine/context.ts';
-export type { RunOptions, ProgressState } from './engine/controller.ts';
+export type { RunOptions, ProgressState } from './engine/run-options.ts';
 export type { HttpParams, HttpBody, HttpBatchRequest, StatusSpec } from './protocols/http/client.ts';
 export type { HttpTimings } from './protocols/http/response.ts';
 export type { WsConnectOptions } from './protocols/ws/client.ts';

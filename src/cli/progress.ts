@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { ProgressState } from '../engine/controller.ts';
+import type { ProgressState } from '../engine/run-options.ts';
 import { formatMs } from '../report/format.ts';
 import { writeOwn } from '../engine/script-output.ts';
 

@@ -46,6 +46,11 @@ export class AwaitWatch {
     private readonly warn: (message: string) => void,
   ) {}
 
+  /** Whether afterIteration() still needs to know if iterations yielded (no iteration of the scenario has yet). */
+  get countsTurns(): boolean {
+    return !this.#yielded && this.#state === 'watching';
+  }
+
   /** After each counted iteration; `yielded` is false when it ended in the event-loop turn it started in. */
   afterIteration(vu: VirtualUser, yielded: boolean): void {
     if (this.#state === 'warned') return;

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { resolvePlan, type CliOverrides } from '../config/resolve.ts';
+import { resolvePlan } from '../config/resolve.ts';
 import { builtin, registry } from '../metrics/builtin.ts';
 import { RunMetrics } from '../metrics/run-metrics.ts';
 import { TagSet } from '../metrics/tags.ts';
@@ -16,15 +16,17 @@ import { Redactor } from './redaction.ts';
 import { planSecrets, preloadSecrets } from './plan-secrets.ts';
 import { ScriptOutput } from './script-output.ts';
 import { CsvOutput } from '../outputs/csv.ts';
-import { EXIT_CODES, type ErrorsNotListed, type IterationError, type RunOutcome, type RunStatus } from '../types/run-outcome.ts';
+import { EXIT_CODES, type RunOutcome, type RunStatus } from '../types/run-outcome.ts';
 import { seriesCapWarning } from '../metrics/series-cap.ts';
-import { errorTemplate, exampleMessage, listErrors, MAX_ERROR_LINES, MAX_ERROR_TEMPLATES, MAX_LISTED_ERRORS } from '../util/error-template.ts';
+import { MAX_ERROR_TEMPLATES } from '../util/error-template.ts';
+import { IterationErrors } from './iteration-errors.ts';
 import { withoutCredentials } from '../util/url-credentials.ts';
 import { VERSION } from '../version.ts';
 import { executorOf } from './executors/index.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './messages.ts';
 import type { RunPlan } from './plan.ts';
 import { bundleScript, importScript, ScriptError, type BundledScript } from './script-loader.ts';
+import { ConfigError, StoppedBeforeStartError, type RunOptions } from './run-options.ts';
 import '../protocols/attach.ts';
 
 /** agentload's own files (the build): an error whose stack starts here is not the script's. */
@@ -40,74 +42,12 @@ function firstFrame(e: unknown): { file: string; location: string } | null {
   return null;
 }
 
-/** Stopped (second signal) before the plan was known (bundling, loading the script): nothing was measured. */
-export class StoppedBeforeStartError extends Error {
-  constructor(readonly reason: string) {
-    super(`${reason} before the test started: nothing was measured`);
-    this.name = 'StoppedBeforeStartError';
-  }
-}
-
 /** What a phase's wait returns when a hard stop ended it first. */
 const STOPPED = Symbol('stopped');
 /** Checkpoints take at most 1/CHECKPOINT_BUDGET of the main thread: the next waits CHECKPOINT_BUDGET times the last one's cost. */
 const CHECKPOINT_BUDGET = 50;
 /** A hard stop terminates the worker threads that have not exited after this long (stuck in synchronous code). */
 const HARD_STOP_GRACE_MS = 3000;
-
-/** Options that fail validation: exit code 104, every error listed. */
-export class ConfigError extends Error {
-  constructor(readonly errors: readonly string[]) {
-    super(`invalid configuration:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-export interface ProgressState {
-  readonly elapsedMs: number;
-  readonly totalMs: number;
-  readonly vus: number;
-  readonly vusMax: number;
-  readonly iterations: number;
-  readonly iterationsPerSec: number;
-  readonly requestsPerSec: number;
-  readonly p95Ms: number | null;
-  readonly errorRate: number | null;
-  readonly stopping: boolean;
-}
-
-export interface RunOptions {
-  readonly script: string;
-  readonly cli?: CliOverrides;
-  /** Worker threads (default: one per core, at most the scenarios' parallelism). */
-  readonly workers?: number;
-  /** `--out json=FILE` */
-  readonly jsonOut?: string;
-  /** `--out csv=FILE` (k6's CSV columns) */
-  readonly csvOut?: string;
-  readonly suite?: string | null;
-  readonly environment?: string | null;
-  readonly target?: string | null;
-  /** Called once a second while the test runs. */
-  readonly onProgress?: (p: ProgressState) => void;
-  /** Called with lines worth showing (first occurrence of an iteration error, setup errors). */
-  readonly onLog?: (line: string) => void;
-  /** Called once the plan is known, before the test starts. */
-  readonly onPlan?: (plan: RunPlan, workers: number) => void;
-  /**
-   * Secret values (tokens from --env) replaced by *** in everything the run emits: raw samples
-   * (--out json/csv), tags of every series, iteration errors, stop reasons, log lines and the script's
-   * own output. The run adds the secrets the plan names (see plan-secrets.ts): `secrets` has them all.
-   */
-  readonly secrets?: readonly string[];
-  /**
-   * Called with what was measured so far (status as it stands) once the plan is known, at most every
-   * `checkpointMs` (default 5000) and right after a tick while the test runs, so that it never delays
-   * one: the CLI writes the partial results with it (a killed run leaves them).
-   */
-  readonly onCheckpoint?: (partial: RunOutcome) => void;
-  readonly checkpointMs?: number;
-}
 
 interface WorkerSlot {
   readonly worker: Worker;
@@ -156,12 +96,8 @@ export class TestRun {
   #stopping = false;
   #hard = false;
   #startedAt = 0;
-  /** Iteration errors by scenario and template (at most MAX_ERROR_TEMPLATES): the first seen, and the count each worker reported. */
-  #errors = new Map<string, { first: IterationError; byWorker: Map<WorkerSlot | 'main', number> }>();
-  /** Kinds of iteration error shown on the console so far (MAX_ERROR_LINES, then one line that says so). */
-  #errorLines = 0;
-  /** Kinds seen past MAX_ERROR_TEMPLATES (counted, not kept). */
-  #moreTemplates = new Set<string>();
+  /** Iteration errors, by kind (iteration-errors.ts). */
+  readonly #errors: IterationErrors<WorkerSlot>;
   #evaluator: ThresholdEvaluator | null = null;
   #thresholdResults: ThresholdResult[] = [];
   #json: JsonLinesOutput | null = null;
@@ -202,12 +138,13 @@ export class TestRun {
     const tags = TagSet.of({ ...(this.#plan?.tags ?? {}), scenario: 'init', error: 'UnhandledRejection' });
     this.metrics.record(builtin.iteration_errors, tags, 1, now);
     this.#interval.record(builtin.iteration_errors, tags, 1, now);
-    this.#noteError('main', { message, scenario: 'init', location: frame?.location ?? '', count: 1 }, 0);
+    this.#errors.note('main', { message, scenario: 'init', location: frame?.location ?? '', count: 1 }, 0);
   };
 
   constructor(readonly options: RunOptions) {
     this.#redactor = new Redactor([...(options.secrets ?? []), ...preloadSecrets(options.cli?.env, process.env)]);
     this.#output = new ScriptOutput(this.#redactor);
+    this.#errors = new IterationErrors((t) => this.#redactor.text(t), (line) => this.#log(line), () => MAX_ERROR_TEMPLATES * Math.max(1, this.#slots.length));
   }
 
   /** Every secret redacted: those given, and those the plan names (complete once the script is loaded). */
@@ -395,7 +332,7 @@ export class TestRun {
         if (!slot.dismissed && !slot.done && this.#started) {
           const message = `worker ${i} exited (code ${code}) while the test ran: its VUs stopped; what it measured until then is kept`;
           this.#log(message);
-          this.#noteError(slot, { message, scenario: plan.scenarios.map((s) => s.name).join(', '), location: '', count: 1 }, 1, false);
+          this.#errors.note(slot, { message, scenario: plan.scenarios.map((s) => s.name).join(', '), location: '', count: 1 }, 1, false);
         }
         this.#markDone(slot);
       });
@@ -530,7 +467,7 @@ export class TestRun {
       },
       metrics: this.metrics,
       thresholds: this.#thresholdResults,
-      ...this.#listedErrors(),
+      ...this.#errors.listed(this.metrics.get('iteration_errors')?.total.sum ?? 0),
       timeseries: this.#timeseries,
       summaryTrendStats: plan.summaryTrendStats,
     };
@@ -577,7 +514,7 @@ export class TestRun {
         this.#warnOnce(m.message);
         break;
       case 'iteration-error':
-        this.#noteError(slot, m.error, 1);
+        this.#errors.note(slot, m.error, 1);
         break;
       case 'abort':
         if (this.#status !== 'aborted-by-threshold') this.#status = 'aborted-by-script';
@@ -585,7 +522,7 @@ export class TestRun {
         this.hardStop();
         break;
       case 'done':
-        for (const e of m.errors) this.#noteError(slot, e, e.count);
+        for (const e of m.errors) this.#errors.note(slot, e, e.count);
         this.#markDone(slot);
         break;
       default:
@@ -601,45 +538,6 @@ export class TestRun {
 
   #declareJson(info: MetricInfo): void {
     this.#json?.declare(info, this.#plan?.thresholds.filter((t) => parseKey(t.key).metric === info.name).map((t) => t.expression) ?? []);
-  }
-
-  /**
-   * An iteration error (first of its kind in a worker, or a worker's final counts), grouped by scenario and
-   * template. `count`: how many the worker has seen so far (its last report wins); the main thread's are added
-   * one by one.
-   */
-  #noteError(slot: WorkerSlot | 'main', raw: IterationError, count: number, log = true): void {
-    const message = this.#redactor.text(exampleMessage(raw.message));
-    const template = this.#redactor.text(raw.template ?? errorTemplate(raw.message));
-    const key = `${raw.scenario}\u0000${template}`;
-    let entry = this.#errors.get(key);
-    if (entry === undefined) {
-      if (this.#errors.size >= MAX_ERROR_TEMPLATES) {
-        // counted in iteration_errors (and as a kind not listed), not kept
-        if (this.#moreTemplates.size < MAX_ERROR_TEMPLATES * Math.max(1, this.#slots.length)) this.#moreTemplates.add(key);
-        return;
-      }
-      entry = { first: { ...raw, message, template }, byWorker: new Map() };
-      this.#errors.set(key, entry);
-      // `log` false: already shown as it happened (a worker that exited)
-      if (log) {
-        if (this.#errorLines < MAX_ERROR_LINES) {
-          this.#log(`iteration error in scenario "${raw.scenario}": ${message}${raw.location === '' ? '' : ` at ${raw.location}`} (logged once per kind; counted in iteration_errors)`);
-        } else if (this.#errorLines === MAX_ERROR_LINES) {
-          this.#log(`more kinds of iteration errors: counted in iteration_errors and listed in summary.json (the ${MAX_LISTED_ERRORS} most frequent), not shown here`);
-        }
-        this.#errorLines++;
-      }
-    }
-    entry.byWorker.set(slot, slot === 'main' ? (entry.byWorker.get(slot) ?? 0) + 1 : Math.max(entry.byWorker.get(slot) ?? 0, count));
-  }
-
-  /** The most frequent kinds of iteration error, and what the list leaves out. */
-  #listedErrors(): { errors: IterationError[]; errorsNotListed: ErrorsNotListed } {
-    const groups = [...this.#errors.values()].map((e) => ({ ...e.first, count: [...e.byWorker.values()].reduce((a, b) => a + b, 0) }));
-    const total = this.metrics.get('iteration_errors')?.total.sum ?? 0;
-    const { listed, notListed } = listErrors(groups, total, this.#moreTemplates.size);
-    return { errors: listed, errorsNotListed: notListed };
   }
 
   #markDone(slot: WorkerSlot): void {

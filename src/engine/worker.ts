@@ -159,7 +159,8 @@ function abortFromScript(reason: string): void {
 
 /**
  * Event-loop turns, counted by a setImmediate armed at most once per turn in which iterations start: an iteration
- * that ends in the turn it started in never waited for anything (AwaitWatch).
+ * that ends in the turn it started in never waited for anything (AwaitWatch). Only while a scenario's watch still
+ * needs it: once one of its iterations has waited, the question is settled and no timer is armed for it.
  */
 let turn = 0;
 let turnArmed = false;
@@ -174,7 +175,7 @@ function makeIterate(plan: ScenarioPlan, watch: AwaitWatch): (vu: VirtualUser, l
   const wait = plan.waitTime;
   return async (vu, lag) => {
     const t0 = performance.now();
-    if (!turnArmed) {
+    if (!turnArmed && watch.countsTurns) {
       turnArmed = true;
       setImmediate(nextTurn);
     }

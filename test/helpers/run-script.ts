@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // Worker threads cannot load TypeScript on Node 20: engine tests run the build (npm test builds first).
-import { TestRun, type RunOptions } from '../../dist/engine/controller.js';
+import { TestRun } from '../../dist/engine/controller.js';
+import type { RunOptions } from '../../dist/engine/run-options.js';
 import type { RunOutcome } from '../../dist/types/run-outcome.js';
 
 /** Write a script to a temp file and return its path. */

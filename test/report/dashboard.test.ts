@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { ProgressState } from '../../src/engine/controller.ts';
+import type { ProgressState } from '../../src/engine/run-options.ts';
 import { RunMetrics } from '../../src/metrics/run-metrics.ts';
 import type { TimePoint } from '../../src/metrics/timeseries.ts';
 import { DashboardError, LiveDashboard } from '../../src/outputs/dashboard/dashboard-server.ts';

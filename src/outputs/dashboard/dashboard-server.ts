@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ProgressState } from '../../engine/controller.ts';
+import type { ProgressState } from '../../engine/run-options.ts';
 import type { MetricType } from '../../metrics/metric.ts';
 import type { RunMetrics } from '../../metrics/run-metrics.ts';
 import type { TimePoint } from '../../metrics/timeseries.ts';
