@@ -7,7 +7,7 @@ import { peakTarget } from '../engine/stages.ts';
 import { parseExpression, parseKey, ThresholdSyntaxError } from '../metrics/thresholds/parse.ts';
 import { DEFAULT_TREND_STATS, percentileOf } from '../metrics/values.ts';
 import { DEFAULT_MAX_SERIES } from '../metrics/series-cap.ts';
-import { parseDuration } from '../util/duration.ts';
+import { parseDuration, parseScaledDuration } from '../util/duration.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT } from '../protocols/http/client.ts';
 import { resolveLlmPlan } from '../protocols/llm/options.ts';
 import { resolveA2aPlan } from '../protocols/a2a/options.ts';
@@ -178,7 +178,7 @@ function thresholdPlans(source: Readonly<Record<string, readonly ThresholdInput[
       let delayAbortEvalMs = 0;
       if (long?.delayAbortEval !== undefined) {
         try {
-          delayAbortEvalMs = parseDuration(long.delayAbortEval, `${where}[${i}].delayAbortEval`) / timeScale;
+          delayAbortEvalMs = parseScaledDuration(long.delayAbortEval, timeScale, `${where}[${i}].delayAbortEval`);
         } catch (e) {
           errors.push((e as Error).message);
         }

@@ -19,6 +19,8 @@ import { RedisClient } from '../protocols/redis/client.ts';
 import type { A2aPlan } from '../protocols/a2a/options.ts';
 import { TestAbortedError, type Checkers, type ScenarioInfo, type VuContext } from './context.ts';
 import { captureCallSite, type CallTrace, type PendingKind } from './await-watch.ts';
+import { formatDuration, MAX_DURATION_MS } from '../util/duration.ts';
+import { shown } from '../util/shown.ts';
 
 /** Why a checker's result is not a pass/fail. */
 function checkResultMessage(name: string, r: unknown): string {
@@ -286,7 +288,11 @@ export class VirtualUser implements VuContext<unknown>, VuScope {
 
   #sleep(seconds: number): Promise<void> {
     if (this.#interrupt !== null) return Promise.reject(this.#interrupt);
+    // a sleep that silently did not happen ('1s', NaN, 30 days: a Node timer fires at once past 2^31 − 1 ms)
+    // would hammer the target: each is refused by name
+    if (typeof seconds !== 'number' || Number.isNaN(seconds)) return Promise.reject(new TypeError(`ctx.sleep(${shown(seconds)}): expected a number of seconds`));
     if (!(seconds > 0)) return Promise.resolve();
+    if (seconds * 1000 > MAX_DURATION_MS) return Promise.reject(new RangeError(`ctx.sleep(${seconds}): longer than ${formatDuration(MAX_DURATION_MS)} (about 24 days), the longest a timer waits`));
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         // an earlier sleep nobody awaited must not clear the one in progress

@@ -1,5 +1,3 @@
-import { shown } from './shown.ts';
-
 /**
  * Durations as k6 writes them: "1h30m", "500ms", "1.5s", "2m30s", "1d"; a
  * plain number (or numeric string) is milliseconds.
@@ -42,6 +40,18 @@ function quote(input: DurationInput): string {
   return typeof input === 'string' ? `"${input}"` : String(input);
 }
 
+/**
+ * A duration of the schedule divided by --time-scale: a scale below 1 stretches it, and the result must still fit
+ * a timer (MAX_DURATION_MS). The error quotes the input and the scale.
+ */
+export function parseScaledDuration(input: DurationInput, timeScale: number, what = 'duration'): number {
+  const ms = parseDuration(input, what) / timeScale;
+  if (ms > MAX_DURATION_MS) {
+    throw new DurationError(`${what}: ${quote(input)} at --time-scale ${timeScale} lasts ${formatDuration(ms)}, longer than ${formatDuration(MAX_DURATION_MS)} (about 24 days), the longest duration agentload can wait`);
+  }
+  return ms;
+}
+
 export function parseDuration(input: DurationInput, what = 'duration'): number {
   if (typeof input === 'number') {
     if (!Number.isFinite(input) || input < 0) throw new DurationError(`${what}: ${input} is not a valid duration (milliseconds must be a finite number >= 0)`);
@@ -52,7 +62,6 @@ export function parseDuration(input: DurationInput, what = 'duration'): number {
     const got = input === null ? 'null' : Array.isArray(input) ? 'a list' : typeof input;
     throw new DurationError(`${what}: expected a duration like "30s" or a number of milliseconds, got ${got}`);
   }
-  if (typeof input !== 'string') throw new DurationError(`${what}: expected a duration like "30s" or a number of milliseconds, got ${shown(input)}`);
   const s = input.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return withinMax(Number(s), input, what);
   if (s === '') throw new DurationError(`${what}: "${input}" is empty (examples: 30s, 1m30s, 500ms, 2h)`);

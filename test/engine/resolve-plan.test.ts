@@ -77,3 +77,18 @@ test('fixedLoad: --profile is refused with the reason, or left out under --suite
   assert.equal(other.plan.profile, 'stress');
   assert.equal(other.plan.scenarios[0]?.executor, 'ramping-vus');
 });
+
+test('a duration that --time-scale stretches past the longest timer is refused by name, with the scale (a Node timer would fire at once)', () => {
+  const def: TestDefinition = {
+    scenarios: {
+      s: { executor: 'ramping-vus', stages: [{ duration: '400h', target: 1 }], gracefulRampDown: '300h', gracefulStop: '10s', exec },
+    },
+    thresholds: { http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: '500h' }] },
+  };
+  assert.deepEqual(resolvePlan(def, { timeScale: 1 }, 't').errors, []);
+  const { errors } = resolvePlan(def, { timeScale: 0.5 }, 't');
+  assert.equal(errors.length, 3, errors.join('\n'));
+  assert.match(errors.join('\n'), /scenarios\.s\.stages\[0\]\.duration: "400h" at --time-scale 0\.5 lasts 800h0m0s, longer than 596h31m23\.6s/);
+  assert.match(errors.join('\n'), /scenarios\.s\.gracefulRampDown: "300h" at --time-scale 0\.5 lasts 600h0m0s, longer than/);
+  assert.match(errors.join('\n'), /thresholds\.http_req_failed\[0\]\.delayAbortEval: "500h" at --time-scale 0\.5 lasts 1000h0m0s, longer than/);
+});

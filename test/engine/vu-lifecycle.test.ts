@@ -154,3 +154,28 @@ export default defineTest({ scenarios: { s: { executor: 'per-vu-iterations', vus
   assert.match(o.errors[0]?.message ?? '', /check "later" returned a Promise: checks are synchronous/);
   assert.equal(total(o, 'checks'), 0);
 });
+
+test('ctx.sleep() refuses what it cannot do instead of not sleeping: a string, NaN, more than 24.8 days (each rejected with an error naming it)', async () => {
+  const o = await runScript(
+    `import { defineTest } from 'agentload';
+export default defineTest({
+  scenarios: { s: { executor: 'per-vu-iterations', vus: 1, iterations: 1,
+    exec: async (ctx) => {
+      for (const v of ['1s', NaN, 3_000_000]) {
+        try { await ctx.sleep(v as number); } catch (e) { ctx.check((e as Error).message, { [(e as Error).name + ': ' + (e as Error).message]: () => true }); }
+      }
+      await ctx.sleep(0);
+      await ctx.sleep(-1);
+    } } },
+});`,
+    { workers: 1 },
+  );
+  assert.equal(total(o, 'iterations'), 1);
+  assert.equal(total(o, 'iteration_errors'), 0);
+  const names = [...(o.metrics.get('checks')?.series.values() ?? [])].map((s) => s.tags.get('check')).sort();
+  assert.deepEqual(names, [
+    'RangeError: ctx.sleep(3000000): longer than 596h31m23.6s (about 24 days), the longest a timer waits',
+    'TypeError: ctx.sleep("1s"): expected a number of seconds',
+    'TypeError: ctx.sleep(NaN): expected a number of seconds',
+  ]);
+});

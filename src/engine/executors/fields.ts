@@ -1,4 +1,4 @@
-import { parseDuration, type DurationInput } from '../../util/duration.ts';
+import { parseDuration, parseScaledDuration, type DurationInput } from '../../util/duration.ts';
 import { shown } from '../../util/shown.ts';
 import { closest } from '../../util/closest.ts';
 import type { ScenarioDefinition, Stage } from '../../config/definition.ts';
@@ -65,8 +65,7 @@ export class Fields {
       return 0;
     }
     try {
-      const ms = parseDuration(src, field);
-      return scaled ? ms / this.timeScale : ms;
+      return scaled ? parseScaledDuration(src, this.timeScale, field) : parseDuration(src, field);
     } catch (e) {
       this.#err(field, (e as Error).message.replace(`${field}: `, ''));
       return 0;
@@ -86,7 +85,7 @@ export class Fields {
       }
       let durationMs = 0;
       try {
-        durationMs = parseDuration(s.duration, 'duration') / this.timeScale;
+        durationMs = parseScaledDuration(s.duration, this.timeScale, 'duration');
       } catch (e) {
         this.#err(`${field}[${i}].duration`, (e as Error).message.replace('duration: ', ''));
       }
