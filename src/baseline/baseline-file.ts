@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MetricType } from '../metrics/metric.ts';
 import { writeFileAtomic } from '../outputs/atomic-write.ts';
 import type { SummaryThreshold } from '../report/summary-json.ts';
-import type { RunMeta } from '../types/run-outcome.ts';
+import { RUN_STATUSES, type RunMeta } from '../types/run-outcome.ts';
 import type { RecordMetric, RunRecord } from './run-record.ts';
 
 /** Where committed baselines live unless configured otherwise. */
@@ -76,6 +76,14 @@ const META_FIELDS: Readonly<Record<string, readonly ['string' | 'number' | 'arra
 export function checkMeta(meta: unknown, file: string, where: string): RunMeta {
   if (!isObject(meta) || typeof meta.name !== 'string' || typeof meta.status !== 'string' || typeof meta.startedAt !== 'string') {
     throw new InputError(file, `${where}: "meta" must hold at least name, status and startedAt`);
+  }
+  // the partial summary.json a run writes while it goes: left by a run that was killed, or one still running
+  if (meta.partial === true || meta.status === 'running') {
+    const at = typeof meta.updatedAt === 'string' ? `, last written ${meta.updatedAt}` : '';
+    throw new InputError(file, `${where}: the partial results of a run that did not end (killed, or still running${at}); use a finished run`);
+  }
+  if (!(RUN_STATUSES as readonly string[]).includes(meta.status)) {
+    throw new InputError(file, `${where}: "meta.status" ${JSON.stringify(meta.status)} is not a status agentload writes (${RUN_STATUSES.join(', ')})`);
   }
   for (const [field, [type, nullable]] of Object.entries(META_FIELDS)) {
     const v = meta[field];

@@ -6,6 +6,9 @@ import type { NotListed } from '../util/error-template.ts';
 /** How a run ended, which sets its exit code (k6's codes). */
 export type RunStatus = 'passed' | 'thresholds-failed' | 'interrupted' | 'aborted-by-script' | 'aborted-by-threshold' | 'script-error';
 
+/** Every status a finished run can have (a partial summary.json, written while a run goes, says 'running'). */
+export const RUN_STATUSES: readonly RunStatus[] = ['passed', 'thresholds-failed', 'interrupted', 'aborted-by-script', 'aborted-by-threshold', 'script-error'];
+
 export const EXIT_CODES = {
   passed: 0,
   'thresholds-failed': 99,

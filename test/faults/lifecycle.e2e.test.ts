@@ -187,6 +187,13 @@ test('kill -9 in the middle of a run leaves a partial summary.json and timeserie
   const points = JSON.parse(readFileSync(join(dir, 'timeseries.json'), 'utf8')) as { metrics: Record<string, { count: number }> }[];
   assert.ok(points.length > 0);
   assert.ok(points.some((p) => (p.metrics.http_reqs?.count ?? 0) > 0));
+  // partial results are not a finished run: merge and compare refuse them by name, never as a pass
+  const merged = await runCli(['merge', dir, '--out', join(results, 'merged')]);
+  assert.equal(merged.code, 2, merged.stderr);
+  assert.match(merged.stderr, /the partial results of a run that did not end \(killed, or still running, last written /);
+  const compared = await runCli(['compare', dir, dir]);
+  assert.equal(compared.code, 2, compared.stderr);
+  assert.match(compared.stderr, /the partial results of a run that did not end/);
   // a killed process cannot clean up: its bundle folder stays until the next run sees that its pid is gone
   const stale = tempLeftovers(tmp);
   assert.equal(stale.length, 1, stale.join(', '));

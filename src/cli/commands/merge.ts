@@ -7,6 +7,7 @@ import { writeResults, type SeriesFile } from '../../outputs/results-folder.ts';
 import { MergeError, mergedOutcome, type MergePart } from '../../report/merge.ts';
 import { buildSummary, type Summary } from '../../report/summary-json.ts';
 import { textSummary } from '../../report/text-summary.ts';
+import { RUN_STATUSES } from '../../types/run-outcome.ts';
 import { EXIT } from '../exit-codes.ts';
 
 class MergeInputError extends Error {}
@@ -28,9 +29,15 @@ export function mergeFolders(dirs: readonly string[], outDir: string): { summary
   let name: string | undefined;
   for (const dir of dirs) {
     const summary = readJson<Summary>(dir, 'summary.json');
+    // a run killed before its end leaves a partial summary.json and no series.json: say so, not "missing"
+    const meta: { partial?: unknown; status?: unknown; updatedAt?: unknown } | undefined = summary.agentload?.meta;
+    if (meta?.partial === true || meta?.status === 'running') {
+      throw new MergeInputError(`${dir}: the partial results of a run that did not end (killed, or still running${typeof meta.updatedAt === 'string' ? `, last written ${meta.updatedAt}` : ''}); merge finished segments (a stopped run is finished: Ctrl-C writes its results)`);
+    }
     const series = readJson<SeriesFile>(dir, 'series.json');
     const timeseries = readJson<TimePoint[]>(dir, 'timeseries.json');
     if (summary.agentload?.meta === undefined || series.version !== 1 || !Array.isArray(series.series)) throw new MergeInputError(`${dir}: not an agentload results folder`);
+    if (!(RUN_STATUSES as readonly string[]).includes(summary.agentload.meta.status)) throw new MergeInputError(`${dir}: status "${summary.agentload.meta.status}" is not that of a finished run`);
     if (name !== undefined && summary.agentload.meta.name !== name) throw new MergeInputError(`${dir}: test "${summary.agentload.meta.name}" differs from "${name}"; merge segments of one test only`);
     name = summary.agentload.meta.name;
     metrics.ingest(series.series);
