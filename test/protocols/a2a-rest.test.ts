@@ -61,7 +61,8 @@ test('failed, cancelled and never-ending tasks; a refused submit', async () => {
   const c = await client.cancel(s.id as string);
   assert.equal(c.state, 'canceled', '"cancelled" is canceled');
 
-  const never = await client.run({ type: 'never' }, { timeout: '100ms' });
+  // the task never ends: the timeout ends the run (long enough for a poll to see its state on a loaded machine)
+  const never = await client.run({ type: 'never' }, { timeout: '1s' });
   assert.equal(never.ok, false);
   assert.equal(never.errorCode, 'WAIT_TIMEOUT');
   assert.equal(never.state, 'working', '"running" is working');
