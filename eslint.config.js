@@ -20,7 +20,7 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'No default exports in src/.' }] },
   },
   {
-    files: ['src/target/web/**/*.js', 'src/report/web/**/*.js'],
+    files: ['src/reference-target/web/**/*.js', 'src/report/web/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -49,7 +49,7 @@ export { SqlError, SQL_ERROR_CODES } from './protocols/sql/error-codes.ts';
 export { RedisClient } from './protocols/redis/client.ts';
 export { RedisConnection } from './protocols/redis/connection.ts';
 export { RedisError, REDIS_ERROR_CODES } from './protocols/redis/error-codes.ts';
-export { startTarget, DEFAULT_TARGET_OPTIONS, TargetOptionsError } from './target/index.ts';
+export { startTarget, DEFAULT_TARGET_OPTIONS, TargetOptionsError } from './reference-target/index.ts';
 
 export type {
   TestDefinition,
@@ -132,4 +132,4 @@ export type { MarkdownOptions, ComparisonLike, ComparisonRowLike } from './repor
 export type { DashboardOptions, DashboardPlan, DashboardDone } from './outputs/dashboard/dashboard-server.ts';
 export type { TimePoint, IntervalStats } from './metrics/timeseries.ts';
 export type { SeriesFile } from './outputs/results-folder.ts';
-export type { TargetOptions, TargetHandle } from './target/index.ts';
+export type { TargetOptions, TargetHandle } from './reference-target/index.ts';

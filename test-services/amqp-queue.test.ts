@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget } from '../src/target/index.ts';
-import { api, fastTarget } from '../test/target/target-fixture.ts';
+import { startTarget } from '../src/reference-target/index.ts';
+import { api, fastTarget } from '../test/reference-target/target-fixture.ts';
 
 const URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 

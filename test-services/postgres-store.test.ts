@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { openStore } from '../src/target/store/store.ts';
-import { storeConformance } from '../test/target/store-conformance.ts';
-import { api, fastTarget } from '../test/target/target-fixture.ts';
-import type { TargetHandle } from '../src/target/index.ts';
+import { openStore } from '../src/reference-target/store/store.ts';
+import { storeConformance } from '../test/reference-target/store-conformance.ts';
+import { api, fastTarget } from '../test/reference-target/target-fixture.ts';
+import type { TargetHandle } from '../src/reference-target/index.ts';
 
 const URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const schemas: string[] = [];

@@ -47,7 +47,7 @@ const RUNS: Readonly<Record<string, readonly ExampleRun[]>> = {
 
 /**
  * The subset of the reference target's HTTP API the examples use, in memory,
- * with the target's shapes and validation (src/target/routes/): a body the
+ * with the target's shapes and validation (src/reference-target/routes/): a body the
  * target would reject with 400 is rejected here too.
  */
 function startMiniTarget(): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {

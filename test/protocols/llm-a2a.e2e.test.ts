@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildSummary } from '../../dist/report/summary-json.js';
-import { startTarget, type TargetHandle } from '../../dist/target/index.js';
+import { startTarget, type TargetHandle } from '../../dist/reference-target/index.js';
 import { runScript, total } from '../helpers/run-script.ts';
 import { DONE, finishChunk, roleChunk, startScriptedLlm, tokenChunk, usageChunk, type ScriptedLlm } from '../fixtures/llm-servers.ts';
 import { startRestTasks, startSdkAgent, type TestAgent } from '../fixtures/a2a-servers.ts';

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTarget, type TargetHandle } from '../../src/target/index.ts';
+import { startTarget, type TargetHandle } from '../../src/reference-target/index.ts';
 import { failedThresholds, runSuite, thresholdMetrics } from './suite-runner.ts';
 
 let target: TargetHandle;

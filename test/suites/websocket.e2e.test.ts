@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
-import { createTargetServer, type TargetServer } from '../../src/target/server.ts';
-import { resolveTargetOptions } from '../../src/target/options.ts';
+import { createTargetServer, type TargetServer } from '../../src/reference-target/server.ts';
+import { resolveTargetOptions } from '../../src/reference-target/options.ts';
 import { failedThresholds, runSuite, thresholdMetrics } from './suite-runner.ts';
 
 let target: TargetServer;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { writeFileAtomic } from '../../outputs/atomic-write.ts';
 import { stamp } from '../../outputs/results-folder.ts';
-import { startTarget, type TargetHandle } from '../../target/index.ts';
+import { startTarget, type TargetHandle } from '../../reference-target/index.ts';
 import { EXIT } from '../exit-codes.ts';
 import { listSuites, runCommand, suitesDir, type RunFlags, type RunContext } from './run.ts';
 

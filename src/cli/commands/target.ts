@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { MockLlmOptions } from '../../target/llm/mock-llm.ts';
-import { startTarget, TargetOptionsError, type TargetHandle, type TargetOptions } from '../../target/index.ts';
-import { isPostgresUrl, resolveTargetOptions } from '../../target/options.ts';
+import type { MockLlmOptions } from '../../reference-target/llm/mock-llm.ts';
+import { startTarget, TargetOptionsError, type TargetHandle, type TargetOptions } from '../../reference-target/index.ts';
+import { isPostgresUrl, resolveTargetOptions } from '../../reference-target/options.ts';
 import { parseDuration } from '../../util/duration.ts';
 import { EXIT } from '../exit-codes.ts';
 import { FlagError, parsePositiveInt } from '../parse-flags.ts';

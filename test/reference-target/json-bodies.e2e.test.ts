@@ -6,9 +6,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTargetServer, type TargetServer } from '../../src/target/server.ts';
-import { resolveTargetOptions } from '../../src/target/options.ts';
-import { jsonDepth, MAX_JSON_DEPTH } from '../../src/target/http/json-body.ts';
+import { createTargetServer, type TargetServer } from '../../src/reference-target/server.ts';
+import { resolveTargetOptions } from '../../src/reference-target/options.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../src/reference-target/http/json-body.ts';
 import { FAST_LLM } from './target-fixture.ts';
 
 let server: TargetServer;

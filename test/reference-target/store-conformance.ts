@@ -5,8 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store } from '../../src/target/store/store.ts';
-import { buildTree } from '../../src/target/store/runs-repo.ts';
+import type { Store } from '../../src/reference-target/store/store.ts';
+import { buildTree } from '../../src/reference-target/store/runs-repo.ts';
 
 export function storeConformance(name: string, open: () => Promise<Store>, dispose: (store: Store) => Promise<void> = (s) => s.close()): void {
   describe(`store conformance: ${name}`, () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../../src/target/store/store.ts';
+import { openStore } from '../../src/reference-target/store/store.ts';
 import { storeConformance } from './store-conformance.ts';
 
 const opts = { schema: 'public', poolSize: 1 };

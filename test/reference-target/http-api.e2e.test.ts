@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TargetHandle } from '../../src/target/index.ts';
+import type { TargetHandle } from '../../src/reference-target/index.ts';
 import { api, fastTarget, SocketClient, upgradeStatus } from './target-fixture.ts';
 
 interface Run {

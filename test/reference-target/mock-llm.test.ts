@@ -3,10 +3,10 @@
 // the concurrency limit and aborts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_MOCK_LLM_OPTIONS, MockLlm, MockLlmError, estimateInputTokens } from '../../src/target/llm/mock-llm.ts';
-import type { LlmEvent, LlmRequest, MockLlmOptions } from '../../src/target/llm/mock-llm.ts';
-import { VirtualClock } from '../../src/target/llm/clock.ts';
-import { Prng } from '../../src/target/llm/prng.ts';
+import { DEFAULT_MOCK_LLM_OPTIONS, MockLlm, MockLlmError, estimateInputTokens } from '../../src/reference-target/llm/mock-llm.ts';
+import type { LlmEvent, LlmRequest, MockLlmOptions } from '../../src/reference-target/llm/mock-llm.ts';
+import { VirtualClock } from '../../src/reference-target/llm/clock.ts';
+import { Prng } from '../../src/reference-target/llm/prng.ts';
 
 const ask = (content: string, extra: Partial<LlmRequest> = {}): LlmRequest => ({ messages: [{ role: 'user', content }], ...extra });
 const instant: Partial<MockLlmOptions> = { ttftMs: 0, ttftSpreadMs: 0, itlMs: 0, itlSpreadMs: 0 };

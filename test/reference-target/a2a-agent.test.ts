@@ -9,9 +9,9 @@ import { SendMessageRequest, TaskState } from '@a2a-js/sdk';
 import type { AgentCard, StreamResponse, Task } from '@a2a-js/sdk';
 import { ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import type { Client } from '@a2a-js/sdk/client';
-import { MockLlm } from '../../src/target/llm/mock-llm.ts';
-import type { MockLlmOptions } from '../../src/target/llm/mock-llm.ts';
-import { registerA2aAgent } from '../../src/target/a2a/a2a-agent.ts';
+import { MockLlm } from '../../src/reference-target/llm/mock-llm.ts';
+import type { MockLlmOptions } from '../../src/reference-target/llm/mock-llm.ts';
+import { registerA2aAgent } from '../../src/reference-target/a2a/a2a-agent.ts';
 
 interface Agent { app: FastifyInstance; llm: MockLlm; url: string }
 const apps: FastifyInstance[] = [];

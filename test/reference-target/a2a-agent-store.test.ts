@@ -5,9 +5,9 @@ import Fastify from 'fastify';
 import { TaskState } from '@a2a-js/sdk';
 import type { ListTasksRequest, Task } from '@a2a-js/sdk';
 import { ServerCallContext } from '@a2a-js/sdk/server';
-import { BoundedTaskStore } from '../../src/target/a2a/bounded-task-store.ts';
-import { MockLlm } from '../../src/target/llm/mock-llm.ts';
-import { registerA2aAgent } from '../../src/target/a2a/a2a-agent.ts';
+import { BoundedTaskStore } from '../../src/reference-target/a2a/bounded-task-store.ts';
+import { MockLlm } from '../../src/reference-target/llm/mock-llm.ts';
+import { registerA2aAgent } from '../../src/reference-target/a2a/a2a-agent.ts';
 
 const ctx = new ServerCallContext();
 const task = (id: string, state: TaskState, timestamp: string, contextId = 'c1'): Task => ({

@@ -4,7 +4,7 @@
  * WebSocket clients that collect messages and wait for the ones wanted.
  */
 import WebSocket from 'ws';
-import { startTarget, type TargetHandle, type TargetOptions } from '../../src/target/index.ts';
+import { startTarget, type TargetHandle, type TargetOptions } from '../../src/reference-target/index.ts';
 
 /** A fast mock LLM for tests: a few milliseconds per answer, no errors. */
 export const FAST_LLM = { ttftMs: 2, ttftSpreadMs: 0, itlMs: 0, itlSpreadMs: 0, outputTokensMean: 12, outputTokensSpread: 0 } as const;

@@ -4,9 +4,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { MockLlm } from '../../src/target/llm/mock-llm.ts';
-import type { MockLlmOptions } from '../../src/target/llm/mock-llm.ts';
-import { registerMockLlmRoutes } from '../../src/target/llm/routes.ts';
+import { MockLlm } from '../../src/reference-target/llm/mock-llm.ts';
+import type { MockLlmOptions } from '../../src/reference-target/llm/mock-llm.ts';
+import { registerMockLlmRoutes } from '../../src/reference-target/llm/routes.ts';
 
 interface Served { app: FastifyInstance; llm: MockLlm; url: string }
 const apps: FastifyInstance[] = [];
