@@ -1,5 +1,7 @@
 /** ctx.a2a against an @a2a-js/sdk v1.0 agent and a hand-written v0.3 agent: lifecycle metrics, both versions, errors. */
 import { after, before, describe, test } from 'node:test';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { A2aClient } from '../../src/protocols/a2a/client.ts';
 import { resolveA2aPlan, type A2aOptions } from '../../src/protocols/a2a/options.ts';
@@ -250,5 +252,44 @@ test('option errors name the option', () => {
   assert.equal(errors.length, 7, errors.join('\n'));
   for (const part of ['a2a.url', 'a2a.version', 'a2a.tokenEnv', 'a2a.timeout', 'a2a.rest.tasksPath', 'a2a.rest.cancelMethod', 'a2a.token:']) {
     assert.ok(errors.some((e) => e.includes(part)), part);
+  }
+});
+
+test('wait(): a last poll cut short by the deadline does not erase the state seen before it', async () => {
+  // an agent whose timing is known exactly: the first tasks/get answers "working", every later one never answers
+  let gets = 0;
+  const held: http.ServerResponse[] = [];
+  const server = http.createServer((req, res) => {
+    if (req.url === '/.well-known/agent-card.json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ name: 'stalling agent', protocolVersion: '0.3.0', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/rpc`, preferredTransport: 'JSONRPC', capabilities: {}, skills: [] }));
+      return;
+    }
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      const rpc = JSON.parse(raw) as { id: number; method: string };
+      const task = { kind: 'task', id: 't-1', contextId: 'c-1', status: { state: 'working' } };
+      if (rpc.method === 'tasks/get' && ++gets > 1) return void held.push(res);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: rpc.id, result: task }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    scope.clear();
+    const a2a = client({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const sent = await a2a.send('slow', { blocking: false });
+    assert.equal(sent.taskId, 't-1', sent.error ?? '');
+    const w = await a2a.wait(sent.taskId, { interval: '5ms', timeout: '300ms' });
+    assert.equal(w.errorCode, 'WAIT_TIMEOUT');
+    assert.equal(w.polls, 2, 'one answered poll, one held past the deadline');
+    assert.equal(w.state, 'working', 'the state of the answered poll');
+    assert.equal(w.status, 200);
+    assert.deepEqual(lifecycle().states, ['timeout']);
+  } finally {
+    for (const res of held) res.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });

@@ -288,7 +288,8 @@ export class A2aClient {
       const r = await this.#taskCall('get', taskId, { headers: o.headers }, tags, remaining);
       polls++;
       const { tEnd: _, ...rest } = r;
-      last = rest;
+      // the last poll may be cut short by the deadline: what was seen is the last answer that carried a state
+      if (last === null || rest.state !== null) last = rest;
       if (r.ok && r.state !== null && (TERMINAL_STATES.has(r.state) || INTERRUPTED_STATES.has(r.state))) return { ...rest, polls, durationMs: performance.now() - t0 };
       if (!r.ok && (r.errorCode === 'TASK_NOT_FOUND' || r.errorCode === 'INVALID_PARAMS')) {
         this.#lifecycles.get(taskId)?.fail('error', r.tEnd);

@@ -197,7 +197,8 @@ export class A2aRestClient {
       if (remaining <= 0) break;
       const r = await this.#get(id, { name: o.name, tags: o.tags, headers: o.headers }, remaining);
       polls++;
-      last = r;
+      // the last poll may be cut short by the deadline: what was seen is the last answer that carried a state
+      if (last === null || r.state !== null) last = r;
       if (r.ok && r.state !== null && (TERMINAL_STATES.has(r.state) || INTERRUPTED_STATES.has(r.state))) return { ...r, polls, durationMs: performance.now() - t0 };
       if (r.status === 404 || r.status === 410) {
         this.#lifecycles.get(id)?.fail('error', performance.now());
